@@ -1,0 +1,31 @@
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from gonghui.orgs.selectors import user_home_nodes
+
+from . import policy
+
+
+def shell(request):
+    """What the layout needs on every page: the navigation by domain and the org switcher."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    homes = user_home_nodes(user)
+    current_id = request.session.get("current_node_id")
+    current = next((node for node in homes if node.pk == current_id), homes[0] if homes else None)
+    nav = []
+    if current is not None:
+        nav.append({"key": "orgs", "label": _("Organisations"), "icon": "diagram-3",
+                    "url": reverse("orgs:node_detail", args=[current.pk])})
+        if policy.has_perm(user, "units.view", current.path):
+            nav.append({"key": "units", "label": _("Units"), "icon": "building",
+                        "url": reverse("orgs:unit_list", args=[current.pk])})
+    if policy.scope_paths(user, "audit.view") or user.is_superuser:
+        nav.append({"key": "audit", "label": _("Audit log"), "icon": "journal-text", "url": reverse("audit_log")})
+    roles = sorted({g.role for g in policy.grants(user) if current and g.node_id == current.pk})
+    match = getattr(request, "resolver_match", None)
+    name = match.url_name if match else ""
+    active = "audit" if name == "audit_log" else "units" if name and name.startswith("unit") else "orgs"
+    return {"shell_nav": nav, "shell_homes": homes, "shell_current": current, "shell_roles": roles,
+            "nav_active": active}

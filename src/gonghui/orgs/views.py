@@ -1,0 +1,258 @@
+"""Thin views: an access helper, one service or selector call, render or redirect. A view answers both its
+full page and, for htmx requests, the fragment that changed."""
+
+from __future__ import annotations
+
+import copy
+import datetime
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from gonghui.accounts import policy
+
+from . import selectors, services
+from .forms import MoveForm, NodeForm, OfficerForm, UnitForm
+from .models import Level, Ownership, UnitKind
+
+PAGE_SIZE = 25
+
+
+def _apply_errors(form, error: ValidationError) -> None:
+    """Put a service's ValidationError on the form, by field where it names one."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+@login_required
+def node_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    node = selectors.get_node_for_user(request.user, pk)
+    search = request.GET.get("q", "").strip()
+    page = Paginator(selectors.node_children(node, search=search), PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "node": node,
+        "search": search,
+        "page": page,
+        "rows": selectors.child_rows(node, list(page.object_list)),
+        "perms": policy.permissions_at(request.user, node.path),
+    }
+    if request.htmx and request.htmx.target == "children":
+        return render(request, "orgs/_children.html", context)
+    officers = selectors.node_officers(node)
+    today = datetime.date.today()
+    context.update({
+        "crumbs": selectors.breadcrumbs(request.user, node),
+        "officers": officers,
+        "today": today,
+        "findings": selectors.findings_for(node, officers, today),
+        "coverage": selectors.coverage(node),
+    })
+    return render(request, "orgs/node_detail.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def node_create(request: HttpRequest, pk: int) -> HttpResponse:
+    parent = selectors.get_node_for_user(request.user, pk, "orgs.add")
+    form = NodeForm(request.POST or None, parent=parent)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        level = data.pop("level")
+        try:
+            node = services.node_create(actor=request.user, parent=parent, level=level, **data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("%(name)s was created.") % {"name": node.name})
+            return redirect("orgs:node_detail", pk=node.pk)
+    return render(request, "orgs/node_form.html", {
+        "form": form, "parent": parent, "crumbs": selectors.breadcrumbs(request.user, parent),
+        "title": _("New organisation under %(name)s") % {"name": parent.name},
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def node_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    node = selectors.get_node_for_user(request.user, pk, "orgs.change")
+    form = NodeForm(request.POST or None, instance=copy.copy(node))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.node_update(actor=request.user, node=node, **form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Changes to %(name)s were saved.") % {"name": node.name})
+            return redirect("orgs:node_detail", pk=node.pk)
+    return render(request, "orgs/node_form.html", {
+        "form": form, "node": node, "crumbs": selectors.breadcrumbs(request.user, node),
+        "title": _("Edit %(name)s") % {"name": node.name},
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def node_move(request: HttpRequest, pk: int) -> HttpResponse:
+    node = selectors.get_node_for_user(request.user, pk, "orgs.move")
+    form = MoveForm(request.POST or None, user=request.user, node=node)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.node_move(actor=request.user, node=node, new_parent=form.cleaned_data["new_parent"])
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("%(name)s was moved under %(parent)s.")
+                             % {"name": node.name, "parent": form.cleaned_data["new_parent"].name})
+            return redirect("orgs:node_detail", pk=node.pk)
+    return render(request, "orgs/node_move.html", {
+        "form": form, "node": node, "crumbs": selectors.breadcrumbs(request.user, node),
+    })
+
+
+@login_required
+def node_picker(request: HttpRequest) -> HttpResponse:
+    """<option> suggestions for NodeCodeField inputs."""
+    permission = request.GET.get("perm", "orgs.view")
+    if permission not in policy.PERMISSIONS:
+        permission = "orgs.view"
+    levels = {level for level in request.GET.getlist("level") if level in Level.values} or set(Level.values)
+    search = next((value for key, value in request.GET.items() if key not in {"perm", "level"}), "").strip()
+    nodes = selectors.node_choices(request.user, permission=permission, levels=levels, search=search)
+    return render(request, "orgs/_picker_options.html", {"nodes": nodes})
+
+
+@login_required
+def unit_list(request: HttpRequest, pk: int) -> HttpResponse:
+    node = selectors.get_node_for_user(request.user, pk, "units.view")
+    filters = {
+        "search": request.GET.get("q", "").strip(),
+        "kind": request.GET.get("kind", ""),
+        "ownership": request.GET.get("ownership", ""),
+        "coverage_filter": request.GET.get("coverage", ""),
+    }
+    units = selectors.unit_list(request.user, node, **filters)
+    page = Paginator(units, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "node": node, "page": page, "filters": filters,
+        "kinds": UnitKind.choices, "ownerships": Ownership.choices,
+        "perms": policy.permissions_at(request.user, node.path),
+    }
+    if request.htmx and request.htmx.target == "unit-results":
+        return render(request, "orgs/_unit_results.html", context)
+    context["crumbs"] = selectors.breadcrumbs(request.user, node)
+    return render(request, "orgs/unit_list.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def unit_create(request: HttpRequest, pk: int) -> HttpResponse:
+    node = selectors.get_node_for_user(request.user, pk, "units.change")
+    initial = {}
+    if node.is_federation or node.level == Level.JOINT_UNION:
+        initial["area_node"] = node.code
+    if node.is_union:
+        initial["covering_union"] = node.code
+        if node.parent_id and node.level != Level.JOINT_UNION:
+            initial["area_node"] = node.parent.code
+    form = UnitForm(request.POST or None, user=request.user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            unit = services.unit_create(actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("%(name)s was added.") % {"name": unit.name})
+            return redirect("orgs:unit_detail", pk=unit.pk)
+    return render(request, "orgs/unit_form.html", {
+        "form": form, "node": node, "crumbs": selectors.breadcrumbs(request.user, node),
+        "title": _("New unit"),
+    })
+
+
+@login_required
+def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    unit = selectors.get_unit_for_user(request.user, pk)
+    anchor = unit.covering_union or unit.area_node
+    return render(request, "orgs/unit_detail.html", {
+        "unit": unit,
+        "crumbs": selectors.breadcrumbs(request.user, anchor),
+        "perms": policy.permissions_at(request.user, unit.path),
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def unit_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    unit = selectors.get_unit_for_user(request.user, pk, "units.change")
+    form = UnitForm(request.POST or None, user=request.user, instance=copy.copy(unit))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.unit_update(actor=request.user, unit=unit, **form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Changes to %(name)s were saved.") % {"name": unit.name})
+            return redirect("orgs:unit_detail", pk=unit.pk)
+    anchor = unit.covering_union or unit.area_node
+    return render(request, "orgs/unit_form.html", {
+        "form": form, "unit": unit, "node": anchor, "crumbs": selectors.breadcrumbs(request.user, anchor),
+        "title": _("Edit %(name)s") % {"name": unit.name},
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def officer_create(request: HttpRequest, pk: int) -> HttpResponse:
+    node = selectors.get_node_for_user(request.user, pk, "orgs.change")
+    form = OfficerForm(request.POST or None, initial={"term_start": node.term_start})
+    if request.method == "POST" and form.is_valid():
+        try:
+            officer = services.officer_create(actor=request.user, node=node, **form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("%(name)s was added to the committee.") % {"name": officer.name})
+            return redirect("orgs:node_detail", pk=node.pk)
+    return render(request, "orgs/officer_form.html", {
+        "form": form, "node": node, "crumbs": selectors.breadcrumbs(request.user, node),
+        "title": _("New officer"),
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def officer_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    officer = selectors.get_officer_for_user(request.user, pk, "orgs.change")
+    form = OfficerForm(request.POST or None, instance=copy.copy(officer))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.officer_update(actor=request.user, officer=officer, **form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Changes to %(name)s were saved.") % {"name": officer.name})
+            return redirect("orgs:node_detail", pk=officer.node_id)
+    return render(request, "orgs/officer_form.html", {
+        "form": form, "node": officer.node, "officer": officer,
+        "crumbs": selectors.breadcrumbs(request.user, officer.node),
+        "title": _("Edit %(name)s") % {"name": officer.name},
+    })
+
+
+@login_required
+@require_POST
+def officer_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    officer = selectors.get_officer_for_user(request.user, pk, "orgs.change")
+    node_id = officer.node_id
+    services.officer_delete(actor=request.user, officer=officer)
+    messages.success(request, _("%(name)s was removed from the committee.") % {"name": officer.name})
+    return redirect("orgs:node_detail", pk=node_id)

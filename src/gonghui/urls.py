@@ -1,0 +1,11 @@
+from django.urls import include, path
+
+from gonghui.accounts import views as account_views
+from gonghui.core import views as core_views
+
+urlpatterns = [
+    path("", account_views.home, name="home"),
+    path("accounts/", include("gonghui.accounts.urls")),
+    path("orgs/", include("gonghui.orgs.urls")),
+    path("audit/", core_views.audit_log, name="audit_log"),
+]
