@@ -1,0 +1,107 @@
+import pytest
+from django.core.exceptions import ValidationError
+
+from gonghui.core.models import AuditEntry
+from gonghui.orgs import services
+from gonghui.orgs.models import Level, OrgNode, Unit, path_ids, path_segment
+
+from .conftest import VALID_CODES, make_node
+
+
+def test_it_builds_paths_from_ids_so_a_subtree_is_a_prefix(world):
+    assert world.union_a.path == world.county.path + path_segment(world.street_a.pk) + path_segment(world.union_a.pk)
+    assert path_ids(world.group_a.path) == [world.county.pk, world.street_a.pk, world.union_a.pk, world.group_a.pk]
+    under_a = set(OrgNode.objects.filter(path__startswith=world.street_a.path).values_list("code", flat=True))
+    assert under_a == {"SA", "UA", "GA", "JA"}
+
+
+def test_it_refuses_a_level_that_does_not_belong_under_the_parent(world):
+    with pytest.raises(ValidationError) as caught:
+        services.node_create(actor=None, parent=world.group_a, level=Level.GRASSROOTS_UNION, name="x", code="X1")
+    assert "level" in caught.value.message_dict
+    with pytest.raises(ValidationError):
+        services.node_create(actor=None, parent=None, level=Level.GRASSROOTS_UNION, name="x", code="X2")
+
+
+def test_it_refuses_a_duplicate_code(world):
+    with pytest.raises(ValidationError) as caught:
+        make_node(world.street_a, Level.GRASSROOTS_UNION, "UA", "重复")
+    assert "code" in caught.value.message_dict
+    assert not OrgNode.objects.filter(name="重复").exists()
+
+
+def test_it_moves_a_subtree_with_its_units_and_logs_the_move(world):
+    moved = services.node_move(actor=world.district_admin, node=world.union_a, new_parent=world.street_b)
+    assert moved.parent_id == world.street_b.pk
+    assert moved.path.startswith(world.street_b.path)
+    world.group_a.refresh_from_db()
+    assert world.group_a.path.startswith(moved.path) and world.group_a.depth == 3
+    world.unit_a.refresh_from_db()
+    assert world.unit_a.path == moved.path
+    # the shop under the joint union did not move
+    world.shop_a.refresh_from_db()
+    assert world.shop_a.path.startswith(world.street_a.path)
+    entry = AuditEntry.objects.filter(action="move").get()
+    assert entry.changes == {"parent": ["甲街道总工会", "乙街道总工会"]}
+    assert entry.actor == world.district_admin
+
+
+def test_it_refuses_to_move_a_node_under_its_own_subtree(world):
+    with pytest.raises(ValidationError):
+        services.node_move(actor=None, node=world.street_a, new_parent=world.union_a)
+    world.street_a.refresh_from_db()
+    assert world.street_a.parent_id == world.county.pk
+
+
+def test_it_logs_fields_before_and_after_an_update(world):
+    services.node_update(actor=world.chair_a, node=world.union_a, name="甲中学工会委员会", member_count=130)
+    entry = AuditEntry.objects.filter(action="update", object_id=str(world.union_a.pk)).get()
+    assert entry.changes["name"] == ["甲中学工会", "甲中学工会委员会"]
+    assert entry.changes["member_count"] == [120, 130]
+    assert entry.org_path == world.union_a.path
+    assert entry.actor_name == "甲主席"
+
+
+def test_it_puts_a_unit_where_its_covering_union_is(world):
+    unit = services.unit_create(actor=None, name="新店", credit_code=VALID_CODES[4], kind="enterprise",
+                                ownership="private", industry="F", staff_count=8, women_count=3,
+                                area_node=world.joint_a, covering_union=None)
+    assert unit.path == world.joint_a.path
+    services.unit_update(actor=None, unit=unit, covering_union=world.joint_a)
+    assert unit.path == world.joint_a.path and unit.coverage == "joint"
+
+
+def test_it_refuses_a_second_unit_for_an_independent_union(world):
+    with pytest.raises(ValidationError) as caught:
+        services.unit_create(actor=None, name="第二家", credit_code=VALID_CODES[4], kind="enterprise",
+                             ownership="private", industry="F", staff_count=8, women_count=3,
+                             area_node=world.street_a, covering_union=world.union_a)
+    assert "covering_union" in caught.value.message_dict
+    assert not Unit.objects.filter(name="第二家").exists()
+
+
+def test_it_refuses_an_invalid_credit_code_and_stores_nothing(world):
+    count = AuditEntry.objects.count()
+    with pytest.raises(ValidationError) as caught:
+        services.unit_create(actor=None, name="错码", credit_code="91110000600037341A", kind="enterprise",
+                             ownership="private", industry="F", staff_count=8, area_node=world.street_a)
+    assert "credit_code" in caught.value.message_dict
+    assert AuditEntry.objects.count() == count
+
+
+def test_it_refuses_more_women_than_staff(world):
+    with pytest.raises(ValidationError):
+        services.unit_update(actor=None, unit=world.unit_a, women_count=500)
+    world.unit_a.refresh_from_db()
+    assert world.unit_a.women_count == 75
+
+
+def test_it_grants_and_logs_roles(world):
+    from gonghui.accounts import services as account_services
+    from gonghui.accounts.models import Role
+
+    account_services.role_grant(actor=world.district_admin, user=world.chair_b, node=world.union_a,
+                                role=Role.UNION_OFFICER)
+    entry = AuditEntry.objects.filter(action="grant").latest("at")
+    assert entry.actor == world.district_admin
+    assert entry.org_path == world.union_a.path

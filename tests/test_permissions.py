@@ -1,0 +1,221 @@
+"""Every URL pattern, visited as each persona: no one sees or changes anything outside their subtree.
+
+Object pages answer 404 for what lies outside the persona's subtree (GET and POST alike, and nothing is
+written), 403 where the persona may look but not act. A new URL pattern fails
+`test_it_covers_every_url_pattern` until it is added to the cases below.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from gonghui.accounts.models import Role
+from gonghui.core.models import AuditEntry
+from gonghui.orgs import services as org_services
+from gonghui.orgs.models import Level, OfficerRole, OrgNode, Unit
+
+from .conftest import VALID_CODES, make_node, make_user
+
+# URL name → which object of a "side" it takes, and a POST body that would change something.
+OBJECT_URLS = {
+    "orgs:node_detail": ("node", None),
+    "orgs:node_edit": ("node", {"name": "改名", "code": "HACKED", "member_count": 1, "women_member_count": 0}),
+    "orgs:node_move": ("node", {"new_parent": "QX"}),
+    "orgs:node_create": ("node", {"level": "union_group", "name": "新小组", "code": "NEWG"}),
+    "orgs:unit_list": ("node", None),
+    "orgs:unit_create": ("node", {"name": "新单位", "credit_code": VALID_CODES[5], "kind": "enterprise",
+                                  "ownership": "private", "industry": "C", "staff_count": 10,
+                                  "women_count": 1, "migrant_worker_count": 0}),
+    "orgs:officer_create": ("node", {"name": "张三", "role": "committee_member", "term_start": "2025-01-01"}),
+    "orgs:unit_detail": ("unit", None),
+    "orgs:unit_edit": ("unit", {"name": "改名单位", "credit_code": VALID_CODES[6], "kind": "enterprise",
+                                "ownership": "private", "industry": "C", "staff_count": 1, "women_count": 0,
+                                "migrant_worker_count": 0}),
+    "orgs:officer_edit": ("officer", {"name": "改名", "role": "chair", "term_start": "2020-01-01"}),
+    "orgs:officer_delete": ("officer", {}),
+}
+OTHER_URLS = {
+    "home", "audit_log", "accounts:login", "accounts:logout", "accounts:password_change",
+    "accounts:switch_node", "accounts:set_language", "orgs:node_picker",
+}
+# Which write permission each object URL needs (read-only personas get 403 there).
+WRITE_URLS = {name for name, (_, body) in OBJECT_URLS.items() if body is not None}
+
+
+def _all_url_names(resolver=None, namespace=""):
+    resolver = resolver or get_resolver()
+    names = set()
+    for pattern in resolver.url_patterns:
+        if isinstance(pattern, URLResolver):
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            names |= _all_url_names(pattern, inner)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            names.add(f"{namespace}{pattern.name}")
+    return names
+
+
+@pytest.fixture
+def sides(world):
+    """The three sides of the world: street A, street B, and another district C."""
+    county_c = make_node(None, Level.COUNTY_FEDERATION, "QC", "丙区总工会")
+    union_c = make_node(county_c, Level.GRASSROOTS_UNION, "UC", "丙厂工会", member_count=40)
+    unit_c = org_services.unit_create(actor=None, name="丙厂", credit_code=VALID_CODES[3], kind="enterprise",
+                                      ownership="private", industry="C", staff_count=45, women_count=20,
+                                      area_node=county_c, covering_union=union_c)
+    officer_c = org_services.officer_create(actor=None, node=union_c, name="丙主席", role=OfficerRole.CHAIR,
+                                            term_start=datetime.date(2024, 1, 1))
+    return {
+        "A": {"node": world.union_a, "unit": world.unit_a, "officer": world.officer_a},
+        "B": {"node": world.union_b, "unit": world.unit_b, "officer": world.officer_b},
+        "C": {"node": union_c, "unit": unit_c, "officer": officer_c},
+    }
+
+
+OUTSIDE = {
+    "district_admin": ["C"],
+    "readonly_leader": ["C"],
+    "street_admin": ["B", "C"],
+    "chair_a": ["B", "C"],
+    "women_officer": ["B", "C"],
+    "member": ["B", "C"],
+    "chair_b": ["A", "C"],
+}
+
+
+def _state():
+    """Everything a write could touch, to prove that nothing was."""
+    return (
+        AuditEntry.objects.count(),
+        list(OrgNode.objects.order_by("pk").values_list("name", "code", "path", "parent_id")),
+        list(Unit.objects.order_by("pk").values_list("name", "credit_code", "path")),
+    )
+
+
+def test_it_covers_every_url_pattern():
+    assert _all_url_names() == set(OBJECT_URLS) | OTHER_URLS
+
+
+@pytest.mark.parametrize("persona", sorted(OUTSIDE))
+def test_it_gives_404_for_everything_outside_the_personas_subtree(client, world, sides, persona):
+    client.force_login(world.personas[persona])
+    before = _state()
+    for side in OUTSIDE[persona]:
+        for name, (kind, body) in OBJECT_URLS.items():
+            url = reverse(name, args=[sides[side][kind].pk])
+            expected_get = 405 if name == "orgs:officer_delete" else 404
+            assert client.get(url).status_code == expected_get, (persona, side, name, "GET")
+            response = client.post(url, body or {})
+            assert response.status_code in (404, 405), (persona, side, name, "POST")
+            if name not in WRITE_URLS and body is None:
+                continue
+            assert response.status_code == 404, (persona, side, name, "POST")
+    assert _state() == before
+
+
+@pytest.mark.parametrize("persona", ["readonly_leader", "women_officer", "member"])
+def test_it_gives_403_where_the_persona_may_look_but_not_change(client, world, persona):
+    client.force_login(world.personas[persona])
+    own = {"readonly_leader": world.union_a, "women_officer": world.union_a, "member": world.group_a}[persona]
+    before = _state()
+    targets = {"node": own, "unit": world.unit_a, "officer": world.officer_a}
+    for name, (kind, body) in OBJECT_URLS.items():
+        if name not in WRITE_URLS:
+            continue
+        if persona == "member" and kind != "node":
+            continue  # the member's subtree (their group) holds no units or officers
+        url = reverse(name, args=[targets[kind].pk])
+        assert client.get(url).status_code in (403, 405), (persona, name)
+        assert client.post(url, body).status_code == 403, (persona, name)
+    assert client.get(reverse("orgs:node_detail", args=[own.pk])).status_code == 200
+    assert _state() == before
+
+
+def test_it_lets_a_member_see_their_group_but_not_their_units(client, world):
+    client.force_login(world.member)
+    assert client.get(reverse("orgs:node_detail", args=[world.group_a.pk])).status_code == 200
+    assert client.get(reverse("orgs:node_detail", args=[world.union_a.pk])).status_code == 404
+    assert client.get(reverse("orgs:unit_list", args=[world.group_a.pk])).status_code == 403
+
+
+def test_it_shows_every_page_inside_the_subtree_to_the_district_admin(client, world):
+    client.force_login(world.district_admin)
+    targets = {"node": world.union_a, "unit": world.unit_a, "officer": world.officer_a}
+    for name, (kind, _body) in OBJECT_URLS.items():
+        if name == "orgs:officer_delete":
+            continue  # POST only
+        response = client.get(reverse(name, args=[targets[kind].pk]))
+        assert response.status_code == 200, name
+    assert client.get(reverse("audit_log")).status_code == 200
+
+
+@pytest.mark.parametrize("name", sorted(set(OBJECT_URLS) | {"home", "audit_log", "orgs:node_picker",
+                                                             "accounts:password_change"}))
+def test_it_sends_an_anonymous_visitor_to_the_login_page(client, world, name):
+    kind = OBJECT_URLS.get(name, (None,))[0]
+    target = {"node": world.union_a, "unit": world.unit_a, "officer": world.officer_a}.get(kind)
+    url = reverse(name, args=[target.pk]) if target else reverse(name)
+    response = client.get(url)
+    assert response.status_code in (302, 405)
+    if response.status_code == 302:
+        assert response["Location"].startswith(reverse("accounts:login"))
+
+
+def test_it_refuses_the_audit_log_to_a_union_chair(client, world):
+    client.force_login(world.chair_b)
+    assert client.get(reverse("audit_log")).status_code == 403
+
+
+def test_it_shows_a_street_admin_only_their_streets_audit_entries(client, world):
+    client.force_login(world.street_admin)
+    response = client.get(reverse("audit_log"), {"kind": "unit"})
+    shown = {entry.object_repr for entry in response.context["page"].object_list}
+    assert shown == {"甲中学", "甲便利店"}
+    # asking for another street's code by hand is a 404, not a way in
+    assert client.get(reverse("audit_log"), {"node": "SB"}).status_code == 404
+
+
+def test_it_does_not_switch_to_a_node_outside_the_subtree(client, world):
+    client.force_login(world.chair_b)
+    response = client.post(reverse("accounts:switch_node"), {"node": world.union_a.pk})
+    assert response.status_code == 404
+    assert client.session.get("current_node_id") is None
+
+
+def test_it_offers_only_visible_nodes_in_the_picker(client, world, sides):
+    client.force_login(world.chair_b)
+    response = client.get(reverse("orgs:node_picker"), {"perm": "orgs.view", "q": "工会"})
+    assert "乙医院工会" in response.content.decode()
+    assert "甲中学工会" not in response.content.decode()
+    assert "丙厂工会" not in response.content.decode()
+
+
+def test_it_refuses_to_move_a_node_under_a_parent_outside_the_subtree(client, world):
+    client.force_login(world.street_admin)
+    # street_admin may move within street A, but street B is not theirs
+    response = client.post(reverse("orgs:node_move", args=[world.joint_a.pk]), {"new_parent": "SB"})
+    assert response.status_code == 200
+    assert "没有找到代码为" in response.content.decode()
+    world.joint_a.refresh_from_db()
+    assert world.joint_a.parent_id == world.street_a.pk
+
+
+def test_it_lets_a_chair_add_a_group_in_their_own_union_only(client, world):
+    client.force_login(world.chair_a)
+    url = reverse("orgs:node_create", args=[world.union_a.pk])
+    response = client.post(url, {"level": "union_group", "name": "数学组工会小组", "code": "GA2",
+                                 "member_count": 5, "women_member_count": 2})
+    assert response.status_code == 302
+    assert OrgNode.objects.get(code="GA2").parent_id == world.union_a.pk
+    assert client.get(reverse("orgs:node_create", args=[world.street_a.pk])).status_code == 404
+
+
+def test_it_gives_each_role_the_actions_the_policy_names(world):
+    from gonghui.accounts import policy
+
+    user = make_user("finance", Role.FINANCE_OFFICER, world.union_a)
+    assert policy.has_perm(user, "orgs.view", world.group_a.path)
+    assert not policy.has_perm(user, "orgs.change", world.union_a.path)
+    assert not policy.has_perm(user, "orgs.view", world.union_b.path)
