@@ -49,24 +49,31 @@ def test_it_rejects_wrong_credit_codes_with_a_chinese_reason(code, error_code, w
     assert words in caught.value.messages[0]
 
 
-@pytest.mark.parametrize("number", ["11010519491231002X", "440524188001010014", "11010519491231002x"])
+@pytest.mark.parametrize("number", ["11010519491231002X", "11010519491231002x", "330110198506121231"])
 def test_it_accepts_real_citizen_ids_and_upper_cases_the_x(number):
     assert clean_citizen_id(number) == number.upper()
 
 
 def test_it_does_not_reject_an_area_code_that_did_not_exist_in_the_birth_year():
-    # 440524 (潮阳) did not exist in 1880: python-stdnum's strict validate() refuses this number,
-    # but people keep their numbers when codes change (DOMAIN.md).
+    # 330110 (余杭区) was created in 2001: python-stdnum's strict validate() refuses a number of someone
+    # born there in 1985, but people keep their numbers when codes change (DOMAIN.md).
     from stdnum.cn import ric
 
-    assert not ric.is_valid("440524188001010014")
-    assert clean_citizen_id("440524188001010014") == "440524188001010014"
+    number = "33011019850612123" + ric.calc_check_digit("330110198506121230")
+    assert not ric.is_valid(number)
+    assert clean_citizen_id(number) == number
+
+
+def test_it_refuses_a_birth_year_no_living_worker_has():
+    with pytest.raises(ValidationError) as caught:
+        clean_citizen_id("440524188001010014")  # the standard's own example, born 1880
+    assert caught.value.code == "date"
 
 
 def test_it_derives_birth_date_and_gender_from_a_citizen_id():
     assert citizen_id_birth_date("11010519491231002X") == datetime.date(1949, 12, 31)
     assert citizen_id_gender("11010519491231002X") == "F"
-    assert citizen_id_gender("440524188001010014") == "M"
+    assert citizen_id_gender("330110198506121231") == "M"
 
 
 @pytest.mark.parametrize(

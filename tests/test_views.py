@@ -17,7 +17,7 @@ def test_it_shows_a_node_with_its_checks_coverage_and_committee(client, world):
     assert "建会率" in page and "入会率" in page
     # 120 members need a committee of 5–7, only the chair is recorded
     assert 'data-finding="committee_size"' in page
-    assert "来源" in page
+    assert "依据" in page and "工会法" in page
 
 
 def test_it_keeps_the_node_page_to_a_fixed_number_of_queries(client, world, django_assert_max_num_queries):
@@ -83,11 +83,13 @@ def test_it_shows_a_chinese_error_for_a_wrong_credit_code_and_saves_after_the_fi
     assert response.status_code == 200
     assert "统一社会信用代码的校验位" in response.content.decode()
     assert not Unit.objects.filter(name="新开餐馆").exists()
-    data["credit_code"] = "91110000600037341L"
+    data["credit_code"] = " 9131 0000 1321 4923 7g "  # a real code, typed with spaces and a small letter
     response = client.post(url, data)
+    assert response.status_code == 302, response.context["form"].errors
     unit = Unit.objects.get(name="新开餐馆")
     assert response.status_code == 302 and response["Location"] == reverse("orgs:unit_detail", args=[unit.pk])
     assert unit.area_node == world.street_a and unit.covering_union is None
+    assert unit.credit_code == "91310000132149237G"
 
 
 def test_it_names_the_field_when_women_outnumber_staff(client, world):

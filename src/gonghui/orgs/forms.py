@@ -99,6 +99,10 @@ class MoveForm(forms.Form):
 
 
 class UnitForm(forms.ModelForm):
+    # Longer than 18 on purpose: codes pasted with spaces or full-width characters are normalised in
+    # clean_credit_code, then checked for their real length there.
+    credit_code = forms.CharField(label=gettext_lazy("Unified social credit code"), max_length=60)
+
     class Meta:
         model = Unit
         fields = (
