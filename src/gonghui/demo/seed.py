@@ -174,7 +174,8 @@ def _unit(rng: random.Random, *, name: str, kind: str, ownership: str, industry:
     return org_services.unit_create(
         actor=None, name=name, credit_code=credit_code(rng, kind=kind, area=AREA), kind=kind,
         ownership=ownership, industry=industry, staff_count=staff, women_count=women,
-        migrant_worker_count=migrants, address=f"滨湖区{area.name[:2]}{rng.choice('东南西北中')}路{rng.randint(1, 400)}号",
+        migrant_worker_count=migrants,
+        address=f"滨湖区{area.name[:2]}{rng.choice('东南西北中')}路{rng.randint(1, 400)}号",
         area_node=area, covering_union=union,
     )
 
