@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 class User(AbstractUser):
     """A person who signs in. What they may see and do comes only from their role assignments."""
 
-    full_name = models.CharField(_("name"), max_length=64, blank=True)
+    full_name = models.CharField(_("full name"), max_length=64, blank=True)
     mobile = models.CharField(_("mobile"), max_length=20, blank=True)
     language = models.CharField(
         _("language"), max_length=10, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE

@@ -192,7 +192,8 @@ class Unit(TimeStampedModel):
 
     name = models.CharField(_("name"), max_length=120)
     credit_code = models.CharField(
-        _("unified social credit code"), max_length=18, unique=True, validators=[validate_credit_code]
+        _("unified social credit code"), max_length=18, unique=True, validators=[validate_credit_code],
+        error_messages={"unique": _("A unit with this unified social credit code is already registered.")},
     )
     kind = models.CharField(_("kind"), max_length=32, choices=UnitKind.choices)
     ownership = models.CharField(_("ownership"), max_length=32, choices=Ownership.choices)
@@ -267,7 +268,7 @@ class Gender(models.TextChoices):
 
 class Officer(TimeStampedModel):
     node = models.ForeignKey(OrgNode, verbose_name=_("union"), on_delete=models.CASCADE, related_name="officers")
-    name = models.CharField(_("name"), max_length=64)
+    name = models.CharField(_("full name"), max_length=64)
     gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices, blank=True)
     role = models.CharField(_("role"), max_length=32, choices=OfficerRole.choices)
     is_full_time = models.BooleanField(_("full-time"), default=False)

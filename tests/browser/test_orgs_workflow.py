@@ -1,0 +1,95 @@
+"""Main organisation workflow, clicked as a person would in Chromium."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from gonghui.orgs.models import Unit
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PASSWORD = "Lakeside-2026"
+
+
+def sign_in(page, live_server, user):
+    user.set_password(PASSWORD)
+    user.save()
+    page.goto(f"{live_server.url}/")
+    expect(page.get_by_role("heading", name="登录")).to_be_visible()
+    page.get_by_label("用户名").fill(user.username)
+    page.get_by_label("密码").fill(PASSWORD)
+    page.get_by_role("button", name="登录").click()
+
+
+def test_it_drills_down_the_tree_and_adds_a_unit_after_fixing_a_wrong_credit_code(page, live_server, world, shot):
+    sign_in(page, live_server, world.district_admin)
+    expect(page.get_by_test_id("node-name")).to_have_text("区总工会")
+    shot(page, "01-county")
+
+    page.get_by_test_id("children-table").get_by_role("link", name="甲街道总工会").click()
+    expect(page.get_by_test_id("node-name")).to_have_text("甲街道总工会")
+    page.get_by_test_id("children-table").get_by_role("link", name="甲中学工会").click()
+    expect(page.get_by_test_id("node-name")).to_have_text("甲中学工会")
+    crumbs = page.get_by_test_id("breadcrumbs")
+    expect(crumbs).to_contain_text("区总工会")
+    expect(crumbs).to_contain_text("甲街道总工会")
+    expect(page.get_by_test_id("findings")).to_contain_text("依据")
+    shot(page, "02-grassroots-union")
+
+    crumbs.get_by_role("link", name="甲街道总工会").click()
+    expect(page.get_by_test_id("node-name")).to_have_text("甲街道总工会")
+    page.get_by_role("link", name="单位").last.click()
+    expect(page.get_by_test_id("unit-table")).to_contain_text("甲中学")
+    page.get_by_role("link", name="新增单位").click()
+
+    form = page.get_by_test_id("unit-form")
+    form.get_by_label("名称", exact=False).first.fill("湖畔面馆")
+    form.get_by_label("统一社会信用代码").fill("91310000132149237A")
+    form.get_by_label("单位类型").select_option(label="企业")
+    form.get_by_label("经济类型").select_option(label="私营")
+    form.get_by_label("所属行业").select_option(label="住宿和餐饮业")
+    form.get_by_label("职工人数", exact=False).first.fill("28")
+    form.get_by_label("女职工人数").fill("15")
+    form.get_by_role("button", name="保存").click()
+    expect(page.locator(".invalid-feedback")).to_contain_text("统一社会信用代码的校验位（第18位）不符")
+    assert not Unit.objects.filter(name="湖畔面馆").exists()
+    shot(page, "03-unit-wrong-credit-code")
+
+    form.get_by_label("统一社会信用代码").fill("91310000132149237G")
+    form.get_by_role("button", name="保存").click()
+    expect(page.get_by_test_id("unit-name")).to_have_text("湖畔面馆")
+    expect(page.locator("main")).to_contain_text("91310000132149237G")
+    expect(page.locator("main")).to_contain_text("未建会")
+    shot(page, "04-unit-saved")
+    assert Unit.objects.get(name="湖畔面馆").area_node == world.street_a
+
+
+def test_it_searches_children_in_place_with_htmx(page, live_server, world):
+    sign_in(page, live_server, world.district_admin)
+    page.get_by_placeholder("搜索名称或代码").fill("乙")
+    expect(page.get_by_test_id("children-table")).not_to_contain_text("甲街道总工会")
+    expect(page.get_by_test_id("children-table")).to_contain_text("乙街道总工会")
+    assert re.search(r"q=%E4%B9%99|q=乙", page.url)
+
+
+def test_it_is_usable_at_phone_width(browser, live_server, world, shot):
+    context = browser.new_context(viewport={"width": 375, "height": 812}, locale="zh-CN", is_mobile=True)
+    page = context.new_page()
+    sign_in(page, live_server, world.chair_a)
+    expect(page.get_by_test_id("node-name")).to_have_text("甲中学工会")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    page.get_by_role("button", name="菜单").click()
+    expect(page.get_by_test_id("user-menu")).to_be_visible()
+    shot(page, "05-phone-union")
+    context.close()
+
+
+def test_it_shows_the_outsider_a_chinese_404(page, live_server, world, shot):
+    sign_in(page, live_server, world.chair_b)
+    expect(page.get_by_test_id("node-name")).to_have_text("乙医院工会")
+    page.goto(f"{live_server.url}/orgs/{world.union_a.pk}/")
+    expect(page.get_by_role("heading")).to_contain_text("页面不存在")
+    shot(page, "06-outsider-404")
