@@ -93,7 +93,7 @@ def scope_q(user, permission: str, field: str = "path") -> Q:
         return Q(pk__in=[])
     query = Q()
     for path in paths:
-        query |= Q(**{f"{field}__startswith": path})
+        query |= Q(**{f"{field}__under": path})
     return query
 
 

@@ -3,6 +3,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .fields import PathField
+
 
 class TimeStampedModel(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
@@ -41,7 +43,7 @@ class AuditEntry(models.Model):
     content_type = models.ForeignKey(ContentType, verbose_name=_("kind of record"), on_delete=models.PROTECT)
     object_id = models.CharField(_("record id"), max_length=64)
     object_repr = models.CharField(_("record"), max_length=200)
-    org_path = models.CharField(_("org path"), max_length=255, db_index=True)
+    org_path = PathField(_("org path"), max_length=255, db_index=True)
     changes = models.JSONField(_("changes"), default=dict, blank=True)
 
     class Meta:

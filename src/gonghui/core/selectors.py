@@ -18,7 +18,7 @@ def audit_entries(user, *, path: str = "", actor: str = "", action: str = "", ki
         raise PermissionDenied
     entries = AuditEntry.objects.filter(policy.scope_q(user, "audit.view", field="org_path"))
     if path:
-        entries = entries.filter(org_path__startswith=path)
+        entries = entries.filter(org_path__under=path)
     if actor:
         entries = entries.filter(actor_name__icontains=actor)
     if action:

@@ -1,8 +1,8 @@
 """The organisation tree (工会组织), the units (单位) unions cover, and committee officers with terms.
 
 Subtrees are found through a materialised path: each node's `path` is its parent's path followed by its
-own id as 8 hexadecimal characters. "Everything under X" is `path LIKE 'X.path%'`, one range scan on an
-indexed column, whatever the depth and however many nodes there are. Units carry a copy of the path of
+own id as 8 hexadecimal characters. "Everything under X" is `path__under=X.path` (core/fields.py), one
+range scan on an indexed column, whatever the depth and however many nodes there are. Units carry a copy of the path of
 the node that answers for them, for the same reason.
 """
 
@@ -12,6 +12,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from gonghui.core.fields import PathField
 from gonghui.core.models import TimeStampedModel
 from gonghui.core.validators import validate_credit_code
 
@@ -85,7 +86,7 @@ class OrgNode(TimeStampedModel):
         on_delete=models.PROTECT,
         related_name="children",
     )
-    path = models.CharField(_("path"), max_length=255, unique=True, editable=False)
+    path = PathField(_("path"), max_length=255, unique=True, editable=False)
     depth = models.PositiveSmallIntegerField(_("depth"), default=0, editable=False)
     formation = models.CharField(
         _("formation"), max_length=16, choices=Formation.choices, blank=True,
@@ -217,7 +218,7 @@ class Unit(TimeStampedModel):
         related_name="covered_units",
     )
     # The path of the node that answers for this unit: its covering union if it has one, else its area.
-    path = models.CharField(_("path"), max_length=255, db_index=True, editable=False)
+    path = PathField(_("path"), max_length=255, db_index=True, editable=False)
 
     class Meta:
         verbose_name = _("unit")

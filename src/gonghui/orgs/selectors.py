@@ -66,7 +66,7 @@ def _by_child(queryset: QuerySet, node: OrgNode, **aggregates) -> dict[str, dict
     """Aggregate rows under `node` grouped by the child of `node` they lie under (one query)."""
     width = len(node.path) + SEGMENT_WIDTH
     rows = (
-        queryset.filter(path__startswith=node.path)
+        queryset.filter(path__under=node.path)
         .exclude(path=node.path)
         .annotate(child_path=Substr("path", 1, width))
         .values("child_path")
@@ -98,7 +98,7 @@ def child_rows(node: OrgNode, children: list[OrgNode]) -> list[ChildRow]:
         return []
     under_page = Q()
     for child in children:
-        under_page |= Q(path__startswith=child.path)
+        under_page |= Q(path__under=child.path)
     node_figures = _by_child(OrgNode.objects.filter(under_page), node, nodes=Count("id"),
                              members=Sum("member_count", filter=Q(level__in=UNION_LEVELS)))
     unit_figures = _by_child(Unit.objects.filter(under_page), node, units=Count("id"))
@@ -138,7 +138,7 @@ class Coverage:
 def coverage(node: OrgNode) -> Coverage:
     """建会率 and 入会率 for the subtree (DOMAIN.md, Coverage), in two queries."""
     min_staff = settings.GONGHUI_RULES["COVERAGE_MIN_STAFF"]
-    units = Unit.objects.filter(path__startswith=node.path)
+    units = Unit.objects.filter(path__under=node.path)
     covered = Q(covering_union__isnull=False)
     joint = covered & (Q(covering_union__formation="joint") | Q(covering_union__level="joint_union"))
     figures = units.aggregate(
@@ -149,7 +149,7 @@ def coverage(node: OrgNode) -> Coverage:
         covered=Count("id", filter=covered),
         staff_covered=Sum("staff_count", filter=covered, output_field=IntegerField()),
     )
-    members = OrgNode.objects.filter(path__startswith=node.path, level__in=UNION_LEVELS).aggregate(
+    members = OrgNode.objects.filter(path__under=node.path, level__in=UNION_LEVELS).aggregate(
         m=Sum("member_count")
     )["m"] or 0
     return Coverage(
@@ -178,7 +178,7 @@ def unit_list(user, node: OrgNode, *, search: str = "", kind: str = "", ownershi
     """Units under `node` the user may see, with their unions in the same query."""
     units = (
         Unit.objects.filter(policy.scope_q(user, "units.view"))
-        .filter(path__startswith=node.path)
+        .filter(path__under=node.path)
         .select_related("area_node", "covering_union")
     )
     if search:

@@ -94,7 +94,7 @@ def node_update(*, actor, node: OrgNode, **fields: Any) -> OrgNode:
 
 def _rewrite_prefix(queryset, old: str, new: str) -> int:
     """Replace the leading `old` of every path in `queryset` by `new`, in one UPDATE."""
-    return queryset.filter(path__startswith=old).update(
+    return queryset.filter(path__under=old).update(
         path=Concat(Value(new), Substr("path", len(old) + 1, output_field=OrgNode._meta.get_field("path")))
     )
 
@@ -114,7 +114,7 @@ def node_move(*, actor, node: OrgNode, new_parent: OrgNode) -> OrgNode:
     new_path = new_parent.path + path_segment(node.pk)
     depth_change = new_parent.depth + 1 - node.depth
     _rewrite_prefix(OrgNode.objects.all(), old_path, new_path)
-    OrgNode.objects.filter(path__startswith=new_path).update(depth=F("depth") + depth_change)
+    OrgNode.objects.filter(path__under=new_path).update(depth=F("depth") + depth_change)
     _rewrite_prefix(Unit.objects.all(), old_path, new_path)
     OrgNode.objects.filter(pk=node.pk).update(parent=new_parent)
     node.refresh_from_db()

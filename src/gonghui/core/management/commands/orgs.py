@@ -19,7 +19,7 @@ class Command(BaseCommand):
             if top is None:
                 self.stderr.write(f"没有代码为 {options['under']} 的工会组织")
                 raise SystemExit(2)
-            nodes = nodes.filter(path__startswith=top.path)
+            nodes = nodes.filter(path__under=top.path)
         rows = [
             {"code": n.code, "name": n.name, "level": n.level, "parent": n.parent.code if n.parent else None,
              "depth": n.depth}
