@@ -12,7 +12,7 @@ import datetime
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from gonghui.accounts.models import Role
+from gonghui.accounts.models import Role, RoleAssignment, User
 from gonghui.core.models import AuditEntry
 from gonghui.orgs import services as org_services
 from gonghui.orgs.models import Level, OfficerRole, OrgNode, Unit
@@ -36,11 +36,15 @@ OBJECT_URLS = {
                                 "migrant_worker_count": 0}),
     "orgs:officer_edit": ("officer", {"name": "改名", "role": "chair", "term_start": "2020-01-01"}),
     "orgs:officer_delete": ("officer", {}),
+    "accounts:role_list": ("node", {"username": "intruder", "full_name": "入侵者", "password": "Very-long-pass-99",
+                                    "role": "federation_admin", "node": "QX"}),
+    "accounts:role_revoke": ("assignment", {}),
 }
 OTHER_URLS = {
     "home", "audit_log", "accounts:login", "accounts:logout", "accounts:password_change",
     "accounts:switch_node", "accounts:set_language", "orgs:node_picker",
 }
+POST_ONLY = {"orgs:officer_delete", "accounts:role_revoke"}
 # Which write permission each object URL needs (read-only personas get 403 there).
 WRITE_URLS = {name for name, (_, body) in OBJECT_URLS.items() if body is not None}
 
@@ -67,10 +71,13 @@ def sides(world):
                                       area_node=county_c, covering_union=union_c)
     officer_c = org_services.officer_create(actor=None, node=union_c, name="丙主席", role=OfficerRole.CHAIR,
                                             term_start=datetime.date(2024, 1, 1))
+    chair_c = make_user("chair_c", Role.UNION_CHAIR, union_c)
     return {
-        "A": {"node": world.union_a, "unit": world.unit_a, "officer": world.officer_a},
-        "B": {"node": world.union_b, "unit": world.unit_b, "officer": world.officer_b},
-        "C": {"node": union_c, "unit": unit_c, "officer": officer_c},
+        "A": {"node": world.union_a, "unit": world.unit_a, "officer": world.officer_a,
+              "assignment": world.chair_a.assignments.get()},
+        "B": {"node": world.union_b, "unit": world.unit_b, "officer": world.officer_b,
+              "assignment": world.chair_b.assignments.get()},
+        "C": {"node": union_c, "unit": unit_c, "officer": officer_c, "assignment": chair_c.assignments.get()},
     }
 
 
@@ -89,6 +96,8 @@ def _state():
     """Everything a write could touch, to prove that nothing was."""
     return (
         AuditEntry.objects.count(),
+        list(RoleAssignment.objects.order_by("pk").values_list("user_id", "node_id", "role")),
+        User.objects.count(),
         list(OrgNode.objects.order_by("pk").values_list("name", "code", "path", "parent_id")),
         list(Unit.objects.order_by("pk").values_list("name", "credit_code", "path")),
     )
@@ -105,7 +114,7 @@ def test_it_gives_404_for_everything_outside_the_personas_subtree(client, world,
     for side in OUTSIDE[persona]:
         for name, (kind, body) in OBJECT_URLS.items():
             url = reverse(name, args=[sides[side][kind].pk])
-            expected_get = 405 if name == "orgs:officer_delete" else 404
+            expected_get = 405 if name in POST_ONLY else 404
             assert client.get(url).status_code == expected_get, (persona, side, name, "GET")
             response = client.post(url, body or {})
             assert response.status_code in (404, 405), (persona, side, name, "POST")
@@ -120,7 +129,8 @@ def test_it_gives_403_where_the_persona_may_look_but_not_change(client, world, p
     client.force_login(world.personas[persona])
     own = {"readonly_leader": world.union_a, "women_officer": world.union_a, "member": world.group_a}[persona]
     before = _state()
-    targets = {"node": own, "unit": world.unit_a, "officer": world.officer_a}
+    targets = {"node": own, "unit": world.unit_a, "officer": world.officer_a,
+               "assignment": world.chair_a.assignments.get()}
     for name, (kind, body) in OBJECT_URLS.items():
         if name not in WRITE_URLS:
             continue
@@ -144,8 +154,8 @@ def test_it_shows_every_page_inside_the_subtree_to_the_district_admin(client, wo
     client.force_login(world.district_admin)
     targets = {"node": world.union_a, "unit": world.unit_a, "officer": world.officer_a}
     for name, (kind, _body) in OBJECT_URLS.items():
-        if name == "orgs:officer_delete":
-            continue  # POST only
+        if name in POST_ONLY:
+            continue
         response = client.get(reverse(name, args=[targets[kind].pk]))
         assert response.status_code == 200, name
     assert client.get(reverse("audit_log")).status_code == 200
@@ -155,7 +165,8 @@ def test_it_shows_every_page_inside_the_subtree_to_the_district_admin(client, wo
                                                              "accounts:password_change"}))
 def test_it_sends_an_anonymous_visitor_to_the_login_page(client, world, name):
     kind = OBJECT_URLS.get(name, (None,))[0]
-    target = {"node": world.union_a, "unit": world.unit_a, "officer": world.officer_a}.get(kind)
+    target = {"node": world.union_a, "unit": world.unit_a, "officer": world.officer_a,
+              "assignment": world.chair_a.assignments.get()}.get(kind)
     url = reverse(name, args=[target.pk]) if target else reverse(name)
     response = client.get(url)
     assert response.status_code in (302, 405)

@@ -35,6 +35,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "units.view": ALL_ROLES - {Role.MEMBER},
     "units.change": MANAGERS,
     "audit.view": frozenset({Role.FEDERATION_ADMIN}),
+    # grant and revoke roles on nodes in the subtree, create accounts
+    "accounts.manage": frozenset({Role.FEDERATION_ADMIN}),
 }
 
 

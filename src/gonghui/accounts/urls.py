@@ -12,4 +12,6 @@ urlpatterns = [
         template_name="accounts/password_change.html", success_url="/"), name="password_change"),
     path("switch/", views.switch_node, name="switch_node"),
     path("language/", views.set_language, name="set_language"),
+    path("roles/<int:pk>/", views.role_list, name="role_list"),
+    path("roles/assignment/<int:pk>/revoke/", views.role_revoke, name="role_revoke"),
 ]
