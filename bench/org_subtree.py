@@ -13,7 +13,9 @@ Prints each figure and the path/CTE ratio; nothing here is asserted.
 from __future__ import annotations
 
 import argparse
+import atexit
 import os
+import shutil
 import statistics
 import sys
 import tempfile
@@ -25,7 +27,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
 def setup_django() -> None:
     if "DATABASE_URL" not in os.environ:
-        os.environ["GONGHUI_VAR_DIR"] = tempfile.mkdtemp(prefix="gonghui-bench-")
+        workdir = tempfile.mkdtemp(prefix="gonghui-bench-")
+        atexit.register(shutil.rmtree, workdir, ignore_errors=True)
+        os.environ["GONGHUI_VAR_DIR"] = workdir
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gonghui.settings")
     import django
 
@@ -67,6 +71,7 @@ def build(streets_per_county: int) -> dict[str, int]:
             name=f"单位{unit_seq}", credit_code=f"91{unit_seq:016d}", kind="enterprise", ownership="private",
             industry="C", staff_count=staff, women_count=staff // 3, area_node_id=area.id,
             covering_union_id=union.id if union else None, path=(union or area).path,
+            coverage="none" if union is None else ("joint" if union.level == Level.JOINT_UNION else "independent"),
         ))
 
     province = add(None, Level.PROVINCE_FEDERATION, "省总工会")

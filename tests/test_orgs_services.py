@@ -105,3 +105,12 @@ def test_it_grants_and_logs_roles(world):
     entry = AuditEntry.objects.filter(action="grant").latest("at")
     assert entry.actor == world.district_admin
     assert entry.org_path == world.union_a.path
+
+
+def test_it_keeps_each_units_coverage_in_step_with_its_union(world):
+    assert world.unit_a.coverage == "independent" and world.shop_a.coverage == "joint"
+    services.node_update(actor=None, node=world.union_a, formation="joint")
+    world.unit_a.refresh_from_db()
+    assert world.unit_a.coverage == "joint"
+    services.unit_update(actor=None, unit=world.unit_a, covering_union=None)
+    assert Unit.objects.get(pk=world.unit_a.pk).coverage == "none"

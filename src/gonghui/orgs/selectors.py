@@ -16,6 +16,7 @@ from django.db.models.functions import Substr
 from gonghui.accounts import policy
 
 from .models import SEGMENT_WIDTH, UNION_LEVELS, Officer, OrgNode, Unit, path_ids
+from .models import Coverage as UnitCoverage
 from .rules import Finding, node_findings
 
 
@@ -139,8 +140,8 @@ def coverage(node: OrgNode) -> Coverage:
     """建会率 and 入会率 for the subtree (DOMAIN.md, Coverage), in two queries."""
     min_staff = settings.GONGHUI_RULES["COVERAGE_MIN_STAFF"]
     units = Unit.objects.filter(path__under=node.path)
-    covered = Q(covering_union__isnull=False)
-    joint = covered & (Q(covering_union__formation="joint") | Q(covering_union__level="joint_union"))
+    covered = ~Q(coverage=UnitCoverage.NONE)
+    joint = Q(coverage=UnitCoverage.JOINT)
     figures = units.aggregate(
         units=Count("id"),
         units_in_scope=Count("id", filter=Q(staff_count__gte=min_staff)),
@@ -188,9 +189,9 @@ def unit_list(user, node: OrgNode, *, search: str = "", kind: str = "", ownershi
     if ownership:
         units = units.filter(ownership=ownership)
     if coverage_filter == "none":
-        units = units.filter(covering_union__isnull=True)
+        units = units.filter(coverage=UnitCoverage.NONE)
     elif coverage_filter == "covered":
-        units = units.filter(covering_union__isnull=False)
+        units = units.exclude(coverage=UnitCoverage.NONE)
     return units.order_by("name", "pk")
 
 

@@ -87,6 +87,9 @@ def node_update(*, actor, node: OrgNode, **fields: Any) -> OrgNode:
     _default_formation(node)
     node.full_clean()
     node.save()
+    if before["formation"] != node.formation:
+        for unit in Unit.objects.filter(covering_union=node).select_related("covering_union"):
+            Unit.objects.filter(pk=unit.pk).update(coverage=unit.coverage_from_union())
     audit.record(actor=actor, action=AuditEntry.Action.UPDATE, instance=node, org_path=node.path,
                  before=before, after=audit.snapshot(node))
     return node
@@ -154,6 +157,7 @@ def unit_create(*, actor, **fields: Any) -> Unit:
     unit.full_clean(exclude=["path"])
     _check_unit_links(unit)
     unit.path = _unit_path(unit)
+    unit.coverage = unit.coverage_from_union()
     unit.save()
     audit.record(actor=actor, action=AuditEntry.Action.CREATE, instance=unit, org_path=unit.path,
                  after=audit.snapshot(unit))
@@ -171,6 +175,7 @@ def unit_update(*, actor, unit: Unit, **fields: Any) -> Unit:
     _check_unit_links(unit)
     old_path = unit.path
     unit.path = _unit_path(unit)
+    unit.coverage = unit.coverage_from_union()
     unit.save()
     # Logged under both places when the unit changes hands, so both sides see it.
     audit.record(actor=actor, action=AuditEntry.Action.UPDATE, instance=unit, org_path=unit.path,
