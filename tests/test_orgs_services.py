@@ -41,9 +41,13 @@ def test_it_moves_a_subtree_with_its_units_and_logs_the_move(world):
     # the shop under the joint union did not move
     world.shop_a.refresh_from_db()
     assert world.shop_a.path.startswith(world.street_a.path)
-    entry = AuditEntry.objects.filter(action="move").get()
-    assert entry.changes == {"parent": ["甲街道总工会", "乙街道总工会"]}
-    assert entry.actor == world.district_admin
+    entries = AuditEntry.objects.filter(action="move")
+    # logged on both sides, so the old street's admins see the union leave
+    assert {e.org_path for e in entries} == {world.street_a.path + path_segment(moved.pk), moved.path}
+    assert all(e.changes == {"parent": ["甲街道总工会", "乙街道总工会"]} for e in entries)
+    assert all(e.actor == world.district_admin for e in entries)
+    # its covered unit now lies in the new street's area
+    assert world.unit_a.area_node_id == world.street_b.pk
 
 
 def test_it_refuses_to_move_a_node_under_its_own_subtree(world):
@@ -114,3 +118,39 @@ def test_it_keeps_each_units_coverage_in_step_with_its_union(world):
     assert world.unit_a.coverage == "joint"
     services.unit_update(actor=None, unit=world.unit_a, covering_union=None)
     assert Unit.objects.get(pk=world.unit_a.pk).coverage == "none"
+
+
+def test_it_derives_a_covered_units_area_from_its_union(world):
+    unit = services.unit_create(actor=None, name="新厂", credit_code=VALID_CODES[4], kind="enterprise",
+                                ownership="private", industry="C", staff_count=40,
+                                covering_union=make_node(world.street_b, Level.GRASSROOTS_UNION, "NEWU", "新厂工会"))
+    assert unit.area_node == world.street_b
+
+
+def test_it_needs_an_area_for_a_unit_without_a_union(world):
+    with pytest.raises(ValidationError) as caught:
+        services.unit_create(actor=None, name="无处", credit_code=VALID_CODES[4], kind="enterprise",
+                             ownership="private", industry="C", staff_count=4)
+    assert "area_node" in caught.value.message_dict
+
+
+def test_it_stores_codes_upper_case_so_they_cannot_shadow_each_other(world):
+    group = make_node(world.union_a, Level.UNION_GROUP, "ga3", "小组三")
+    assert group.code == "GA3"
+    with pytest.raises(ValidationError) as caught:
+        make_node(world.union_a, Level.UNION_GROUP, "sb", "伪装小组")
+    assert "code" in caught.value.message_dict
+
+
+def test_it_refuses_to_make_a_union_covering_several_units_independent(world):
+    services.unit_create(actor=None, name="甲二店", credit_code=VALID_CODES[4], kind="enterprise",
+                         ownership="private", industry="F", staff_count=9, covering_union=world.joint_a)
+    services.node_update(actor=None, node=world.joint_a, formation="joint")
+    union = make_node(world.street_a, Level.GRASSROOTS_UNION, "MULTI", "联合基层工会", formation="joint")
+    for index, code in enumerate(VALID_CODES[5:7]):
+        services.unit_create(actor=None, name=f"小厂{index}", credit_code=code, kind="enterprise",
+                             ownership="private", industry="C", staff_count=9, covering_union=union)
+    with pytest.raises(ValidationError) as caught:
+        services.node_update(actor=None, node=union, formation="independent")
+    assert "formation" in caught.value.message_dict
+    assert set(Unit.objects.filter(covering_union=union).values_list("coverage", flat=True)) == {"joint"}

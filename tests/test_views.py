@@ -213,3 +213,16 @@ def test_it_lists_the_org_switcher_choices_for_a_user_with_two_roles(client, wor
     assert response["Location"] == reverse("orgs:node_detail", args=[world.joint_a.pk])
     page = client.get(response["Location"]).content.decode()
     assert 'data-testid="org-switcher"' in page
+
+
+def test_it_lets_a_grassroots_chair_add_and_edit_their_units_without_seeing_the_street(client, world):
+    client.force_login(world.chair_a)
+    data = {"name": "甲中学", "credit_code": world.unit_a.credit_code, "kind": "public_institution",
+            "ownership": "non_profit", "industry": "P", "staff_count": 130, "women_count": 75,
+            "migrant_worker_count": 0, "area_node": "", "covering_union": "UA"}
+    response = client.post(reverse("orgs:unit_edit", args=[world.unit_a.pk]), data)
+    assert response.status_code == 302, response.context["form"].errors
+    world.unit_a.refresh_from_db()
+    assert world.unit_a.staff_count == 130 and world.unit_a.area_node == world.street_a
+    page = client.get(reverse("orgs:unit_create", args=[world.union_a.pk])).content.decode()
+    assert 'value="UA"' in page

@@ -51,8 +51,8 @@ class NodeCodeField(forms.CharField):
         code = super().clean(value)
         if not code:
             return None
-        code = code.strip().split(" ")[0]
-        node = OrgNode.objects.filter(code__iexact=code).first()
+        code = code.strip().split(" ")[0].upper()
+        node = OrgNode.objects.filter(code=code).first()
         if node is None or not policy.has_perm(self.user, "orgs.view", node.path):
             raise forms.ValidationError(_("No union with the code “%(code)s” was found.") % {"code": code})
         if not policy.has_perm(self.user, self.permission, node.path):
@@ -79,6 +79,9 @@ class NodeForm(forms.ModelForm):
         else:
             allowed = ALLOWED_CHILDREN[parent.level] if parent else FEDERATION_LEVELS
             self.fields["level"].choices = [(value, label) for value, label in Level.choices if value in allowed]
+
+    def clean_code(self):
+        return self.cleaned_data["code"].strip().upper()
 
     def clean(self):
         data = super().clean()
@@ -114,7 +117,8 @@ class UnitForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["area_node"] = NodeCodeField(
             user=user, permission="units.change", levels=FEDERATION_LEVELS | {Level.JOINT_UNION},
-            label=gettext_lazy("Area: federation or joint union (code)"),
+            label=gettext_lazy("Area: federation or joint union (code)"), required=False,
+            help_text=gettext_lazy("Only for a unit without a union; a covered unit lies in its union's area."),
             initial=self.initial.get("area_node"),
         )
         self.fields["covering_union"] = NodeCodeField(
@@ -126,11 +130,18 @@ class UnitForm(forms.ModelForm):
         )
         self.fields["credit_code"].widget.attrs.update({"autocomplete": "off", "spellcheck": "false"})
 
+    def _get_validation_exclusions(self):
+        # The area of a covered unit is derived by the service from its union; checked there.
+        return {*super()._get_validation_exclusions(), "area_node"}
+
     def clean_credit_code(self):
         return clean_credit_code(self.cleaned_data.get("credit_code", ""))
 
     def clean(self):
         data = super().clean()
+        if not data.get("covering_union") and not data.get("area_node") and "area_node" not in self.errors:
+            self.add_error("area_node", _("A unit without a union needs the federation or joint union whose "
+                                          "area it lies in."))
         staff = data.get("staff_count")
         for name in ("women_count", "migrant_worker_count"):
             if staff is not None and data.get(name) is not None and data[name] > staff:

@@ -43,7 +43,7 @@ def get_officer_for_user(user, pk: int, permission: str = "orgs.view") -> Office
 
 
 def get_node_by_code_for_user(user, code: str, permission: str = "orgs.view") -> OrgNode:
-    node = OrgNode.objects.filter(code=code.strip()).first()
+    node = OrgNode.objects.filter(code=code.strip().upper()).first()
     policy.check(user, node.path if node else None, permission)
     return node
 

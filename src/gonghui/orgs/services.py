@@ -19,11 +19,13 @@ from .models import (
     ALLOWED_CHILDREN,
     FEDERATION_LEVELS,
     UNION_LEVELS,
+    Coverage,
     Formation,
     Level,
     Officer,
     OrgNode,
     Unit,
+    path_ids,
     path_segment,
 )
 
@@ -36,6 +38,11 @@ UNIT_FIELDS = (
     "migrant_worker_count", "address", "area_node", "covering_union",
 )
 OFFICER_FIELDS = ("name", "gender", "role", "is_full_time", "term_start", "term_end")
+
+
+def normalize_code(code: str) -> str:
+    """Codes are compared and stored upper-case, so "sb" and "SB" can never name two nodes."""
+    return (code or "").strip().upper()
 
 
 def _check_placement(level: str, parent: OrgNode | None) -> None:
@@ -65,6 +72,7 @@ def _default_formation(node: OrgNode) -> None:
 def node_create(*, actor, parent: OrgNode | None, level: str, **fields: Any) -> OrgNode:
     _check_placement(level, parent)
     node = OrgNode(parent=parent, level=level, **{k: v for k, v in fields.items() if k in NODE_FIELDS})
+    node.code = normalize_code(node.code)
     _default_formation(node)
     node.path = f"~{uuid.uuid4().hex}"  # placeholder until the id is known
     node.depth = parent.depth + 1 if parent else 0
@@ -84,12 +92,17 @@ def node_update(*, actor, node: OrgNode, **fields: Any) -> OrgNode:
         if name not in NODE_FIELDS:
             raise ValueError(f"field {name!r} cannot be changed here")
         setattr(node, name, value)
+    node.code = normalize_code(node.code)
     _default_formation(node)
     node.full_clean()
-    node.save()
+    covered = Unit.objects.filter(covering_union=node)
     if before["formation"] != node.formation:
-        for unit in Unit.objects.filter(covering_union=node).select_related("covering_union"):
-            Unit.objects.filter(pk=unit.pk).update(coverage=unit.coverage_from_union())
+        if node.formation == Formation.INDEPENDENT and covered.count() > 1:
+            raise ValidationError({"formation": _(
+                "%(name)s covers %(count)d units; an independent union covers one. Move the other units to "
+                "their own or a joint union first.") % {"name": node.name, "count": covered.count()}})
+        covered.update(coverage=Coverage.JOINT if node.formation == Formation.JOINT else Coverage.INDEPENDENT)
+    node.save()
     audit.record(actor=actor, action=AuditEntry.Action.UPDATE, instance=node, org_path=node.path,
                  before=before, after=audit.snapshot(node))
     return node
@@ -106,7 +119,9 @@ def _rewrite_prefix(queryset, old: str, new: str) -> int:
 def node_move(*, actor, node: OrgNode, new_parent: OrgNode) -> OrgNode:
     """Put `node` and its whole subtree under `new_parent`: paths of nodes and units are rewritten by
     prefix in two statements, whatever the size of the subtree."""
-    node = OrgNode.objects.select_for_update().get(pk=node.pk)
+    locked = {n.pk: n for n in OrgNode.objects.select_for_update().filter(pk__in=[node.pk, new_parent.pk])
+              .order_by("pk")}
+    node, new_parent = locked[node.pk], locked[new_parent.pk]
     if new_parent.path.startswith(node.path):
         raise ValidationError({"parent": _("A union cannot be moved under itself or one of its own subunits.")})
     if new_parent.pk == node.parent_id:
@@ -121,18 +136,51 @@ def node_move(*, actor, node: OrgNode, new_parent: OrgNode) -> OrgNode:
     _rewrite_prefix(Unit.objects.all(), old_path, new_path)
     OrgNode.objects.filter(pk=node.pk).update(parent=new_parent)
     node.refresh_from_db()
-    audit.record(actor=actor, action=AuditEntry.Action.MOVE, instance=node, org_path=node.path,
-                 before={"parent": old_parent_name}, after={"parent": new_parent.name})
+    # Covered units now lie in the area of their union's new place.
+    for unit in Unit.objects.filter(path__under=new_path, covering_union__isnull=False).select_related(
+            "covering_union", "area_node"):
+        area = area_of(unit.covering_union)
+        if area.pk != unit.area_node_id:
+            before = audit.snapshot(unit)
+            Unit.objects.filter(pk=unit.pk).update(area_node=area)
+            unit.area_node = area
+            audit.record(actor=actor, action=AuditEntry.Action.UPDATE, instance=unit, org_path=unit.path,
+                         before=before, after=audit.snapshot(unit))
+    # Logged on both sides: the old parent's admins see the union leave, the new parent's see it arrive.
+    for path in {old_path, node.path}:
+        audit.record(actor=actor, action=AuditEntry.Action.MOVE, instance=node, org_path=path,
+                     before={"parent": old_parent_name}, after={"parent": new_parent.name})
     return node
 
 
-def _unit_path(unit: Unit) -> str:
-    return unit.covering_union.path if unit.covering_union_id else unit.area_node.path
+def area_of(union: OrgNode) -> OrgNode:
+    """The area a union's units lie in: a joint union is its own area; otherwise the nearest federation or
+    joint union above it."""
+    if union.level == Level.JOINT_UNION:
+        return union
+    ancestors = OrgNode.objects.filter(pk__in=path_ids(union.path)[:-1],
+                                       level__in=FEDERATION_LEVELS | {Level.JOINT_UNION})
+    nearest = ancestors.order_by("-depth").first()
+    if nearest is None:
+        raise ValidationError({"covering_union": _("%(name)s has no federation above it.") % {"name": union.name}})
+    return nearest
+
+
+def _place_unit(unit: Unit) -> None:
+    """Derive where the unit answers: a covered unit lies in its union's area (so a grassroots chair can
+    keep their unit without seeing the street); a unit without a union needs its area given."""
+    if unit.covering_union_id:
+        unit.area_node = area_of(unit.covering_union)
+    elif unit.area_node_id is None:
+        raise ValidationError({"area_node": _("A unit without a union needs the federation or joint union "
+                                              "whose area it lies in.")})
+    unit.path = unit.covering_union.path if unit.covering_union_id else unit.area_node.path
+    unit.coverage = unit.coverage_from_union()
 
 
 def _check_unit_links(unit: Unit) -> None:
     errors: dict[str, str] = {}
-    area = unit.area_node
+    area = unit.area_node if unit.area_node_id else None
     if area is not None and area.level not in FEDERATION_LEVELS | {Level.JOINT_UNION}:
         errors["area_node"] = _("The area must be a federation or a joint union.")
     union = unit.covering_union
@@ -154,10 +202,9 @@ def _check_unit_links(unit: Unit) -> None:
 @transaction.atomic
 def unit_create(*, actor, **fields: Any) -> Unit:
     unit = Unit(**{k: v for k, v in fields.items() if k in UNIT_FIELDS})
-    unit.full_clean(exclude=["path"])
     _check_unit_links(unit)
-    unit.path = _unit_path(unit)
-    unit.coverage = unit.coverage_from_union()
+    _place_unit(unit)
+    unit.full_clean(exclude=["path"])
     unit.save()
     audit.record(actor=actor, action=AuditEntry.Action.CREATE, instance=unit, org_path=unit.path,
                  after=audit.snapshot(unit))
@@ -171,11 +218,10 @@ def unit_update(*, actor, unit: Unit, **fields: Any) -> Unit:
         if name not in UNIT_FIELDS:
             raise ValueError(f"field {name!r} cannot be changed here")
         setattr(unit, name, value)
-    unit.full_clean(exclude=["path"])
     _check_unit_links(unit)
     old_path = unit.path
-    unit.path = _unit_path(unit)
-    unit.coverage = unit.coverage_from_union()
+    _place_unit(unit)
+    unit.full_clean(exclude=["path"])
     unit.save()
     # Logged under both places when the unit changes hands, so both sides see it.
     audit.record(actor=actor, action=AuditEntry.Action.UPDATE, instance=unit, org_path=unit.path,

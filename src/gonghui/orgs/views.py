@@ -161,8 +161,6 @@ def unit_create(request: HttpRequest, pk: int) -> HttpResponse:
         initial["area_node"] = node.code
     if node.is_union:
         initial["covering_union"] = node.code
-        if node.parent_id and node.level != Level.JOINT_UNION:
-            initial["area_node"] = node.parent.code
     form = UnitForm(request.POST or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:

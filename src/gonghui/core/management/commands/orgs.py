@@ -15,7 +15,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         nodes = OrgNode.objects.select_related("parent").order_by("path")
         if options["under"]:
-            top = OrgNode.objects.filter(code=options["under"]).first()
+            top = OrgNode.objects.filter(code=options["under"].strip().upper()).first()
             if top is None:
                 self.stderr.write(f"没有代码为 {options['under']} 的工会组织")
                 raise SystemExit(2)
