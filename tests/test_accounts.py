@@ -55,3 +55,29 @@ def test_it_lists_only_roles_in_the_subtree_and_revokes_one(client, world):
     assert response["Location"] == reverse("accounts:role_list", args=[world.street_a.pk])
     assert not RoleAssignment.objects.filter(pk=assignment.pk).exists()
     assert AuditEntry.objects.filter(action="revoke").exists()
+
+
+def test_it_will_not_attach_a_role_to_an_account_managed_elsewhere(client, world):
+    client.force_login(world.street_admin)
+    response = client.post(reverse("accounts:role_list", args=[world.street_a.pk]),
+                           {"username": "chair_b", "role": "union_officer", "node": "UA"})
+    assert response.status_code == 200
+    assert "username" in response.context["form"].errors
+    assert "乙主席" not in response.content.decode()
+    assert not RoleAssignment.objects.filter(user=world.chair_b, node=world.union_a).exists()
+
+
+def test_it_logs_the_creation_of_an_account(client, world):
+    client.force_login(world.street_admin)
+    client.post(reverse("accounts:role_list", args=[world.street_a.pk]), {
+        "username": "newbie", "full_name": "新人", "password": "Lakeside-2026x", "role": "member", "node": "GA"})
+    entry = AuditEntry.objects.get(action="create", content_type__model="user")
+    assert entry.changes["username"] == [None, "newbie"] and entry.org_path == world.group_a.path
+    assert "password" not in entry.changes
+
+
+def test_it_shows_the_login_page_in_chinese_to_an_english_browser_until_english_is_chosen(client, db):
+    page = client.get(reverse("accounts:login"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert "登录" in page.content.decode()
+    client.post(reverse("accounts:set_language"), {"language": "en", "next": reverse("accounts:login")})
+    assert "Sign in" in client.get(reverse("accounts:login")).content.decode()

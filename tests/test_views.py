@@ -226,3 +226,32 @@ def test_it_lets_a_grassroots_chair_add_and_edit_their_units_without_seeing_the_
     assert world.unit_a.staff_count == 130 and world.unit_a.area_node == world.street_a
     page = client.get(reverse("orgs:unit_create", args=[world.union_a.pk])).content.decode()
     assert 'value="UA"' in page
+
+
+def test_it_keeps_the_approval_for_the_level_above(client, world):
+    client.force_login(world.chair_a)
+    form = client.get(reverse("orgs:node_edit", args=[world.union_a.pk])).context["form"]
+    assert "approved_on" not in form.fields
+    client.post(reverse("orgs:node_edit", args=[world.union_a.pk]), {
+        "name": "甲中学工会", "code": "UA", "formation": "independent", "member_count": 120,
+        "women_member_count": 70, "women_committee_established": "on", "approved_on": "2030-01-01"})
+    world.union_a.refresh_from_db()
+    assert str(world.union_a.approved_on) == "2024-03-01"
+    client.force_login(world.street_admin)
+    assert "approved_on" in client.get(reverse("orgs:node_edit", args=[world.union_a.pk])).context["form"].fields
+
+
+def test_it_shows_audit_changes_with_field_names_and_labels_in_chinese(client, world):
+    services.node_update(actor=world.district_admin, node=world.union_a, formation="joint", member_count=125)
+    client.force_login(world.district_admin)
+    page = client.get(reverse("audit_log"), {"kind": "orgnode", "action": "update"}).content.decode()
+    assert "建会方式" in page and "独立建会 → 联合建会" in page
+    assert "会员人数" in page and "120 → 125" in page
+    assert "member_count" not in page
+
+
+def test_it_marks_pages_with_fragments_as_varying_by_htmx(client, world):
+    client.force_login(world.district_admin)
+    for url in (reverse("orgs:node_detail", args=[world.county.pk]), reverse("orgs:unit_list", args=[world.county.pk]),
+                reverse("audit_log")):
+        assert "HX-Request" in client.get(url)["Vary"]

@@ -29,6 +29,7 @@ class GrantRoleForm(forms.Form):
         from gonghui.orgs.models import Level
 
         super().__init__(*args, **kwargs)
+        self.manager = user
         self.fields["node"] = NodeCodeField(user=user, permission="accounts.manage", levels=set(Level.values),
                                             label=_("On organisation (code)"), initial=node.code)
 
@@ -36,6 +37,16 @@ class GrantRoleForm(forms.Form):
         data = super().clean()
         username = data.get("username", "").strip()
         self.existing_user = User.objects.filter(username=username).first() if username else None
+        if self.existing_user is not None:
+            from . import policy
+
+            paths = list(self.existing_user.assignments.values_list("node__path", flat=True))
+            if paths and not any(policy.has_perm(self.manager, "accounts.manage", path) for path in paths):
+                # Do not attach roles to (or reveal the holder of) an account another federation manages.
+                self.add_error("username", _("This username is taken by an account outside your organisations; "
+                                             "choose another username."))
+                self.existing_user = None
+                return data
         if username and self.existing_user is None:
             if not data.get("full_name"):
                 self.add_error("full_name", _("Enter the name of the new account's holder."))

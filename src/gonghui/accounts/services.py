@@ -14,14 +14,17 @@ from .models import RoleAssignment, User
 
 
 @transaction.atomic
-def user_create(*, actor, username: str, password: str, full_name: str = "", language: str = "zh-hans",
-                check_password: bool = True) -> User:
+def user_create(*, actor, username: str, password: str, org_path: str, full_name: str = "",
+                language: str = "zh-hans", check_password: bool = True) -> User:
+    """Create an account; `org_path` is the node it is created for, where its creation is logged."""
     user = User(username=username, full_name=full_name, language=language)
     if check_password:
         validate_password(password, user)
     user.set_password(password)
     user.full_clean(exclude=["password"])
     user.save()
+    audit.record(actor=actor, action=AuditEntry.Action.CREATE, instance=user, org_path=org_path,
+                 after={"username": user.username, "full_name": user.full_name, "language": user.language})
     return user
 
 
@@ -50,6 +53,8 @@ def role_revoke(*, actor, assignment: RoleAssignment) -> None:
 
 @transaction.atomic
 def user_set_language(*, user: User, language: str) -> None:
+    """A personal preference, not union data: validated against LANGUAGES and not audited."""
+    if language not in dict(User._meta.get_field("language").choices):
+        raise ValueError(f"unknown language {language!r}")
     user.language = language
-    user.full_clean(exclude=["password"])
     user.save(update_fields=["language"])

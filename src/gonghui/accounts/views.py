@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -15,6 +16,7 @@ from gonghui.orgs.selectors import breadcrumbs, get_node_for_user, user_home_nod
 
 from . import selectors, services
 from .forms import GrantRoleForm, LoginForm
+from .middleware import LANGUAGE_COOKIE
 from .models import Role
 
 
@@ -51,7 +53,7 @@ def switch_node(request: HttpRequest) -> HttpResponse:
 @require_POST
 def set_language(request: HttpRequest) -> HttpResponse:
     language = request.POST.get("language", "")
-    if not translation.check_for_language(language) or language not in {"zh-hans", "en"}:
+    if language not in dict(settings.LANGUAGES):
         language = "zh-hans"
     if request.user.is_authenticated:
         services.user_set_language(user=request.user, language=language)
@@ -61,7 +63,7 @@ def set_language(request: HttpRequest) -> HttpResponse:
     if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         target = "/"
     response = redirect(target)
-    response.set_cookie("django_language", language, samesite="Lax", httponly=True)
+    response.set_cookie(LANGUAGE_COOKIE, language, max_age=365 * 24 * 3600, samesite="Lax", httponly=True)
     return response
 
 
@@ -77,7 +79,7 @@ def role_list(request: HttpRequest, pk: int) -> HttpResponse:
             with transaction.atomic():
                 account = form.existing_user or services.user_create(
                     actor=request.user, username=data["username"].strip(), password=data["password"],
-                    full_name=data["full_name"])
+                    full_name=data["full_name"], org_path=data["node"].path)
                 services.role_grant(actor=request.user, user=account, node=data["node"], role=data["role"])
         except ValidationError as error:
             form.add_error(None, error)

@@ -6,7 +6,10 @@ import decimal
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
 
 from .models import AuditEntry
 
@@ -61,3 +64,35 @@ def record(
         org_path=org_path,
         changes=changes,
     )
+
+
+def _display(value: Any) -> str:
+    if value is None or value == "":
+        return "—"
+    if value is True:
+        return str(_("yes"))
+    if value is False:
+        return str(_("no"))
+    return str(value)
+
+
+def readable_changes(entry: AuditEntry) -> list[tuple[str, str, str]]:
+    """(field label, before, after) in the reader's language: verbose names for field names and choice
+    labels for stored values, so the log reads as the forms do."""
+    model = entry.content_type.model_class()
+    rows = []
+    for name, values in (entry.changes or {}).items():
+        before, after = values  # diff() stores [before, after]
+        label = name
+        try:
+            field = model._meta.get_field(name) if model is not None else None
+        except FieldDoesNotExist:
+            field = None
+        if field is not None and hasattr(field, "verbose_name"):
+            label = capfirst(field.verbose_name)
+            if field.choices:
+                choices = {str(key): text for key, text in field.flatchoices}
+                before = choices.get(str(before), before) if before is not None else None
+                after = choices.get(str(after), after) if after is not None else None
+        rows.append((str(label), _display(before), _display(after)))
+    return rows

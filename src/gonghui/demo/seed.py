@@ -266,11 +266,11 @@ def _build(rng: random.Random) -> None:
 def _ensure_accounts() -> list[tuple[str, str, str, str]]:
     rows = []
     for username, name, role, code in DEMO_ACCOUNTS:
+        node = OrgNode.objects.get(code=code)
         user = User.objects.filter(username=username).first()
         if user is None:
             user = account_services.user_create(actor=None, username=username, password=DEMO_PASSWORD,
-                                                full_name=name)
-        node = OrgNode.objects.get(code=code)
+                                                full_name=name, org_path=node.path)
         account_services.role_grant(actor=None, user=user, node=node, role=role)
         rows.append((username, DEMO_PASSWORD, str(Role(role).label), node.name))
     return rows

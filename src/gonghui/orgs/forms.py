@@ -72,8 +72,11 @@ class NodeForm(forms.ModelForm):
         fields = ("level", *NODE_FIELDS)
         widgets = {"founded_on": DATE_INPUT, "approved_on": DATE_INPUT, "term_start": DATE_INPUT}
 
-    def __init__(self, *args, parent: OrgNode | None = None, **kwargs):
+    def __init__(self, *args, parent: OrgNode | None = None, may_approve: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
+        if not may_approve:
+            # Approval is the level above's act (工会法 §12): a union cannot record its own.
+            del self.fields["approved_on"], self.fields["approval_ref"]
         if self.instance.pk:
             del self.fields["level"]
         else:

@@ -42,9 +42,11 @@ def get_officer_for_user(user, pk: int, permission: str = "orgs.view") -> Office
     return officer
 
 
-def get_node_by_code_for_user(user, code: str, permission: str = "orgs.view") -> OrgNode:
+def find_node_for_user(user, code: str, permission: str = "orgs.view") -> OrgNode | None:
+    """The node with this code if the user holds `permission` there, else None (for filters typed by hand)."""
     node = OrgNode.objects.filter(code=code.strip().upper()).first()
-    policy.check(user, node.path if node else None, permission)
+    if node is None or not policy.has_perm(user, permission, node.path):
+        return None
     return node
 
 

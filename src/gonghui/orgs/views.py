@@ -14,6 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.vary import vary_on_headers
 
 from gonghui.accounts import policy
 
@@ -34,6 +35,7 @@ def _apply_errors(form, error: ValidationError) -> None:
 
 
 @login_required
+@vary_on_headers("HX-Request")
 def node_detail(request: HttpRequest, pk: int) -> HttpResponse:
     node = selectors.get_node_for_user(request.user, pk)
     search = request.GET.get("q", "").strip()
@@ -84,7 +86,8 @@ def node_create(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def node_edit(request: HttpRequest, pk: int) -> HttpResponse:
     node = selectors.get_node_for_user(request.user, pk, "orgs.change")
-    form = NodeForm(request.POST or None, instance=copy.copy(node))
+    may_approve = node.parent is not None and policy.has_perm(request.user, "orgs.change", node.parent.path)
+    form = NodeForm(request.POST or None, instance=copy.copy(node), may_approve=may_approve)
     if request.method == "POST" and form.is_valid():
         try:
             services.node_update(actor=request.user, node=node, **form.cleaned_data)
@@ -131,6 +134,7 @@ def node_picker(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@vary_on_headers("HX-Request")
 def unit_list(request: HttpRequest, pk: int) -> HttpResponse:
     node = selectors.get_node_for_user(request.user, pk, "units.view")
     filters = {

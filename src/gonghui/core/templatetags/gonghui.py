@@ -1,5 +1,4 @@
 from django import forms, template
-from django.utils.translation import gettext as _
 
 register = template.Library()
 
@@ -35,11 +34,7 @@ def percent(value) -> str:
 
 
 @register.filter
-def change_value(value) -> str:
-    if value is None or value == "":
-        return "—"
-    if value is True:
-        return _("yes")
-    if value is False:
-        return _("no")
-    return str(value)
+def readable_changes(entry) -> list[tuple[str, str, str]]:
+    from gonghui.core.audit import readable_changes as describe
+
+    return describe(entry)
