@@ -32,6 +32,9 @@ def test_it_keeps_the_node_page_to_a_fixed_number_of_queries(client, world, djan
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = client.get(url)
     assert response.context["page"].paginator.count == 32
+    assert 'href="?page=2"' in response.content.decode()
+    searched = client.get(url, {"q": "工会"}, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="children").content.decode()
+    assert 'hx-get="?q=%E5%B7%A5%E4%BC%9A&amp;page=2"' in searched
 
 
 def test_it_answers_an_htmx_search_with_the_children_fragment_only(client, world):
