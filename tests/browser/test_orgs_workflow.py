@@ -93,3 +93,27 @@ def test_it_shows_the_outsider_a_chinese_404(page, live_server, world, shot):
     page.goto(f"{live_server.url}/orgs/{world.union_a.pk}/")
     expect(page.get_by_role("heading")).to_contain_text("页面不存在")
     shot(page, "06-outsider-404")
+
+
+def test_it_grants_a_role_then_finds_it_in_the_audit_log(page, live_server, world, shot):
+    sign_in(page, live_server, world.street_admin)
+    expect(page.get_by_test_id("node-name")).to_have_text("甲街道总工会")
+    page.get_by_role("link", name="账号与角色").click()
+    expect(page.get_by_test_id("role-table")).to_contain_text("甲主席")
+    form = page.get_by_test_id("grant-form")
+    form.get_by_label("用户名").fill("zhaomin")
+    form.get_by_label("姓名").fill("赵敏")
+    form.get_by_label("初始密码").fill("Lakeside-2026z")
+    form.get_by_label("角色").select_option(label="工会干事")
+    form.get_by_label("授权的组织（代码）").fill("UA")
+    form.get_by_role("button", name="授予").click()
+    expect(page.locator(".alert-success")).to_contain_text("已授予赵敏在甲中学工会的“工会干事”角色")
+    expect(page.get_by_test_id("role-table")).to_contain_text("zhaomin")
+    shot(page, "07-roles-granted")
+
+    page.get_by_role("link", name="操作日志").click()
+    page.get_by_label("操作", exact=True).select_option(label="授予角色")
+    expect(page.get_by_test_id("audit-table")).to_contain_text("甲街道管理员")
+    expect(page.get_by_test_id("audit-table")).to_contain_text("工会干事")
+    expect(page.get_by_test_id("audit-table")).not_to_contain_text("乙主席")
+    shot(page, "08-audit-log")

@@ -22,7 +22,7 @@ class GrantRoleForm(forms.Form):
     password = forms.CharField(label=_("Initial password"), required=False, strip=False,
                                widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
                                help_text=_("Needed only for a new account; at least 10 characters, not only digits."))
-    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+    role = forms.ChoiceField(label=_("Account role"), choices=Role.choices)
 
     def __init__(self, *args, user, node, **kwargs):
         from gonghui.orgs.forms import NodeCodeField

@@ -56,7 +56,7 @@ def record(
     changes = diff(before or {}, after or {})
     return AuditEntry.objects.create(
         actor=actor if getattr(actor, "pk", None) else None,
-        actor_name=(actor.get_full_name() or actor.get_username()) if getattr(actor, "pk", None) else "system",
+        actor_name=(actor.get_full_name() or actor.get_username()) if getattr(actor, "pk", None) else "",
         action=action,
         content_type=ContentType.objects.get_for_model(instance, for_concrete_model=True),
         object_id=str(instance.pk),

@@ -38,7 +38,8 @@ class AuditEntry(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    actor_name = models.CharField(_("by (name at the time)"), max_length=150, blank=True)
+    actor_name = models.CharField(_("by (name at the time)"), max_length=150, blank=True,
+                                  help_text=_("Empty for writes made by the system (demo data, commands)."))
     action = models.CharField(_("action"), max_length=16, choices=Action.choices)
     content_type = models.ForeignKey(ContentType, verbose_name=_("kind of record"), on_delete=models.PROTECT)
     object_id = models.CharField(_("record id"), max_length=64)
