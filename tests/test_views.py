@@ -258,3 +258,11 @@ def test_it_marks_pages_with_fragments_as_varying_by_htmx(client, world):
     for url in (reverse("orgs:node_detail", args=[world.county.pk]), reverse("orgs:unit_list", args=[world.county.pk]),
                 reverse("audit_log")):
         assert "HX-Request" in client.get(url)["Vary"]
+
+
+def test_it_answers_a_server_error_with_a_chinese_page_that_needs_no_database(rf):
+    from django.views.defaults import server_error
+
+    response = server_error(rf.get("/"))
+    assert response.status_code == 500
+    assert "系统出错了" in response.content.decode() and "数据没有被改动" in response.content.decode()
