@@ -266,3 +266,13 @@ def test_it_answers_a_server_error_with_a_chinese_page_that_needs_no_database(rf
     response = server_error(rf.get("/"))
     assert response.status_code == 500
     assert "系统出错了" in response.content.decode() and "数据没有被改动" in response.content.decode()
+
+
+def test_it_lists_the_committee_chair_first(world):
+    from gonghui.orgs.selectors import node_officers
+
+    services.officer_create(actor=None, node=world.union_a, name="艾委员", role="committee_member",
+                            term_start=world.officer_a.term_start)
+    services.officer_create(actor=None, node=world.union_a, name="白审", role="audit_director",
+                            term_start=world.officer_a.term_start)
+    assert [o.role for o in node_officers(world.union_a)] == ["chair", "committee_member", "audit_director"]

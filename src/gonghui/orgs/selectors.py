@@ -14,7 +14,7 @@ from django.db.models import CharField, Count, IntegerField, Q, QuerySet, Sum, V
 
 from gonghui.accounts import policy
 
-from .models import UNION_LEVELS, Officer, OrgNode, Unit, path_ids
+from .models import UNION_LEVELS, Officer, OfficerRole, OrgNode, Unit, path_ids
 from .models import Coverage as UnitCoverage
 from .rules import Finding, node_findings
 
@@ -165,8 +165,13 @@ def coverage(node: OrgNode) -> Coverage:
     )
 
 
+ROLE_ORDER = {role: index for index, role in enumerate(OfficerRole.values)}
+
+
 def node_officers(node: OrgNode) -> list[Officer]:
-    return list(Officer.objects.filter(node=node).order_by("-term_start", "role", "name"))
+    """Officers as a committee list reads: current term first, then chair, vice-chairs, members, others."""
+    officers = Officer.objects.filter(node=node).order_by("-term_start", "name")
+    return sorted(officers, key=lambda o: (-o.term_start.toordinal(), ROLE_ORDER.get(o.role, 99)))
 
 
 def findings_for(node: OrgNode, officers: list[Officer], today: datetime.date | None = None) -> list[Finding]:
