@@ -154,3 +154,31 @@ def test_it_refuses_to_make_a_union_covering_several_units_independent(world):
         services.node_update(actor=None, node=union, formation="independent")
     assert "formation" in caught.value.message_dict
     assert set(Unit.objects.filter(covering_union=union).values_list("coverage", flat=True)) == {"joint"}
+
+
+def test_it_ignores_a_stale_area_given_for_a_covered_unit(world):
+    # the area of a covered unit follows its union, whatever a form sent along
+    services.unit_update(actor=None, unit=world.unit_a, area_node=world.union_b)
+    assert world.unit_a.area_node == world.street_a
+
+
+def test_it_looks_up_each_unions_area_once_when_moving_a_subtree(world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    union = make_node(world.street_a, Level.GRASSROOTS_UNION, "JG", "联合基层工会", formation="joint")
+    for index in range(6):
+        services.unit_create(actor=None, name=f"小店{index}", credit_code=_code(index), kind="enterprise",
+                             ownership="private", industry="F", staff_count=5, covering_union=union)
+    with CaptureQueriesContext(connection) as queries:
+        services.node_move(actor=None, node=union, new_parent=world.street_b)
+    area_lookups = [q for q in queries.captured_queries if 'ORDER BY "orgs_orgnode"."depth" DESC' in q["sql"]]
+    assert len(area_lookups) == 1
+    assert set(Unit.objects.filter(covering_union=union).values_list("area_node", flat=True)) == {world.street_b.pk}
+
+
+def _code(index: int) -> str:
+    from stdnum.cn import uscc
+
+    first17 = f"91320115{index:08d}1"
+    return first17 + uscc.calc_check_digit(first17)

@@ -1,7 +1,7 @@
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from gonghui.orgs.selectors import user_home_nodes
+from gonghui.orgs.selectors import current_home, user_home_nodes
 
 from . import policy
 
@@ -12,8 +12,7 @@ def shell(request):
     if user is None or not user.is_authenticated:
         return {}
     homes = user_home_nodes(user)
-    current_id = request.session.get("current_node_id")
-    current = next((node for node in homes if node.pk == current_id), homes[0] if homes else None)
+    current = current_home(homes, request.session.get("current_node_id"))
     nav = []
     if current is not None:
         nav.append({"key": "orgs", "label": _("Organisations"), "icon": "diagram-3",

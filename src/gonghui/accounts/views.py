@@ -12,7 +12,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from gonghui.orgs.selectors import breadcrumbs, get_node_for_user, user_home_nodes
+from gonghui.orgs.selectors import breadcrumbs, current_home, get_node_for_user, user_home_nodes
 
 from . import selectors, services
 from .forms import GrantRoleForm, LoginForm
@@ -28,9 +28,7 @@ class LoginView(auth_views.LoginView):
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    homes = user_home_nodes(request.user)
-    current_id = request.session.get("current_node_id")
-    current = next((node for node in homes if node.pk == current_id), homes[0] if homes else None)
+    current = current_home(user_home_nodes(request.user), request.session.get("current_node_id"))
     if current is None:
         return render(request, "accounts/no_roles.html")
     return redirect("orgs:node_detail", pk=current.pk)

@@ -56,6 +56,11 @@ def user_home_nodes(user) -> list[OrgNode]:
     return list(OrgNode.objects.filter(pk__in=ids).order_by("depth", "name"))
 
 
+def current_home(homes: list[OrgNode], current_id: int | None) -> OrgNode | None:
+    """The org switcher's choice among the user's own nodes (from the session), else the top-most one."""
+    return next((node for node in homes if node.pk == current_id), homes[0] if homes else None)
+
+
 def breadcrumbs(user, node: OrgNode) -> list[OrgNode]:
     """The node's ancestors the user may see, root first, and the node itself; one query."""
     ids = path_ids(node.path)[:-1]

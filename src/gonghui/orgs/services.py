@@ -97,10 +97,11 @@ def node_update(*, actor, node: OrgNode, **fields: Any) -> OrgNode:
     node.full_clean()
     covered = Unit.objects.filter(covering_union=node)
     if before["formation"] != node.formation:
-        if node.formation == Formation.INDEPENDENT and covered.count() > 1:
+        count = covered.count() if node.formation == Formation.INDEPENDENT else 0
+        if count > 1:
             raise ValidationError({"formation": _(
                 "%(name)s covers %(count)d units; an independent union covers one. Move the other units to "
-                "their own or a joint union first.") % {"name": node.name, "count": covered.count()}})
+                "their own or a joint union first.") % {"name": node.name, "count": count}})
         covered.update(coverage=Coverage.JOINT if node.formation == Formation.JOINT else Coverage.INDEPENDENT)
     node.save()
     audit.record(actor=actor, action=AuditEntry.Action.UPDATE, instance=node, org_path=node.path,
@@ -137,9 +138,12 @@ def node_move(*, actor, node: OrgNode, new_parent: OrgNode) -> OrgNode:
     OrgNode.objects.filter(pk=node.pk).update(parent=new_parent)
     node.refresh_from_db()
     # Covered units now lie in the area of their union's new place.
+    areas: dict[int, OrgNode] = {}  # one ancestor lookup per union, not per unit
     for unit in Unit.objects.filter(path__under=new_path, covering_union__isnull=False).select_related(
             "covering_union", "area_node"):
-        area = area_of(unit.covering_union)
+        if unit.covering_union_id not in areas:
+            areas[unit.covering_union_id] = area_of(unit.covering_union)
+        area = areas[unit.covering_union_id]
         if area.pk != unit.area_node_id:
             before = audit.snapshot(unit)
             Unit.objects.filter(pk=unit.pk).update(area_node=area)
@@ -180,7 +184,8 @@ def _place_unit(unit: Unit) -> None:
 
 def _check_unit_links(unit: Unit) -> None:
     errors: dict[str, str] = {}
-    area = unit.area_node if unit.area_node_id else None
+    # A covered unit's area is derived from its union (_place_unit); only a given area is checked.
+    area = unit.area_node if unit.area_node_id and not unit.covering_union_id else None
     if area is not None and area.level not in FEDERATION_LEVELS | {Level.JOINT_UNION}:
         errors["area_node"] = _("The area must be a federation or a joint union.")
     union = unit.covering_union
