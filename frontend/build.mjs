@@ -14,6 +14,7 @@ const files = [
   ["bootstrap-icons/font/bootstrap-icons.min.css", "bootstrap-icons/bootstrap-icons.min.css"],
   ["bootstrap-icons/font/fonts", "bootstrap-icons/fonts"],
   ["htmx.org/dist/htmx.min.js", "htmx/htmx.min.js"],
+  ["echarts/dist/echarts.min.js", "echarts/echarts.min.js"],
 ];
 
 rmSync(vendor, { recursive: true, force: true });
