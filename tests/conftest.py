@@ -12,12 +12,16 @@
 from __future__ import annotations
 
 import datetime
+import random
 from dataclasses import dataclass
 
 import pytest
 
 from gonghui.accounts import services as account_services
 from gonghui.accounts.models import Role, User
+from gonghui.demo import identifiers
+from gonghui.members import services as member_services
+from gonghui.members.models import Member
 from gonghui.orgs import services as org_services
 from gonghui.orgs.models import Level, Officer, OfficerRole, OrgNode, Unit
 
@@ -80,6 +84,28 @@ class World:
 
 def make_node(parent, level, code, name, **fields):
     return org_services.node_create(actor=None, parent=parent, level=level, code=code, name=name, **fields)
+
+
+_member_rng = random.Random(20261123)
+
+
+def make_citizen_id(*, female: bool = False, birth_year: int = 1985, area: str = "320106") -> str:
+    """A valid 身份证号 (check digit included) that no other call returned in this test run."""
+    while True:
+        number = identifiers.citizen_id(_member_rng, area=area, birth_year=birth_year, female=female)
+        if number not in _issued_ids:
+            _issued_ids.add(number)
+            return number
+
+
+_issued_ids: set[str] = set()
+
+
+def make_member(union: OrgNode, name: str = "张三", *, female: bool = False, birth_year: int = 1985,
+                actor=None, **fields) -> Member:
+    """A member registered through the service, as a form or an import would."""
+    citizen_id = fields.pop("citizen_id", None) or make_citizen_id(female=female, birth_year=birth_year)
+    return member_services.member_create(actor=actor, union=union, name=name, citizen_id=citizen_id, **fields)
 
 
 def make_user(username: str, role: str, node: OrgNode, name: str = "") -> User:

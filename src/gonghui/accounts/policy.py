@@ -34,6 +34,14 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "orgs.move": frozenset({Role.FEDERATION_ADMIN}),
     "units.view": ALL_ROLES - {Role.MEMBER},
     "units.change": MANAGERS,
+    # the member registry: read by every officer role, written by the managers
+    "members.view": ALL_ROLES - {Role.MEMBER},
+    "members.change": MANAGERS,
+    # see a 身份证号 or mobile number in clear (each reveal is logged) and export unmasked rosters
+    "members.reveal": MANAGERS,
+    # 女职工 records (五期, health checks): the women's officer and the chair only (issue 3 §6)
+    "women.view": frozenset({Role.WOMEN_OFFICER, Role.UNION_CHAIR}),
+    "women.change": frozenset({Role.WOMEN_OFFICER, Role.UNION_CHAIR}),
     "audit.view": frozenset({Role.FEDERATION_ADMIN}),
     # grant and revoke roles on nodes in the subtree, create accounts
     "accounts.manage": frozenset({Role.FEDERATION_ADMIN}),

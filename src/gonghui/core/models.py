@@ -28,6 +28,10 @@ class AuditEntry(models.Model):
         MOVE = "move", _("Moved")
         GRANT = "grant", _("Role granted")
         REVOKE = "revoke", _("Role revoked")
+        MEMBERSHIP = "membership", _("Membership changed")
+        REVEAL = "reveal", _("Sensitive data revealed")
+        EXPORT = "export", _("Exported")
+        IMPORT = "import", _("Imported")
 
     at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(

@@ -1,0 +1,116 @@
+"""Every read of the member registry a user can reach, already limited to what that user may see.
+
+A member is visible where the user holds `members.view` over the member's path, and also, while a transfer
+is pending, over the receiving union's path: "in transfer" shows on both sides and at their common parent.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+
+from dateutil.relativedelta import relativedelta
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from gonghui.accounts import policy
+from gonghui.core import crypto
+from gonghui.core.validators import normalize_identifier
+from gonghui.orgs.models import OrgNode
+
+from .models import Member, MembershipEvent, Status, Transfer, TransferStatus
+
+INACTIVITY_MONTHS = 6
+_ASCII_LETTERS = re.compile(r"^[a-z]+$")
+_ID_LIKE = re.compile(r"^\d{17}[\dX]$")
+
+
+def visible_q(user, permission: str = "members.view") -> Q:
+    return policy.scope_q(user, permission, "path") | (
+        Q(status=Status.IN_TRANSFER) & policy.scope_q(user, permission, "transfer_to_path")
+    )
+
+
+def can(user, permission: str, member: Member) -> bool:
+    if policy.has_perm(user, permission, member.path):
+        return True
+    return member.status == Status.IN_TRANSFER and bool(member.transfer_to_path) and policy.has_perm(
+        user, permission, member.transfer_to_path)
+
+
+def get_member_for_user(user, pk: int, permission: str = "members.view") -> Member:
+    """The access helper for members: 404 when not visible, 403 when visible but not allowed."""
+    member = Member.objects.select_related("union", "group", "unit", "transfer_to").filter(pk=pk).first()
+    if member is None or not can(user, "members.view", member):
+        policy.check(user, None, permission)
+    if not can(user, permission, member):
+        policy.check(user, member.path if policy.has_perm(user, "members.view", member.path)
+                     else member.transfer_to_path, permission, view_permission="members.view")
+    return member
+
+
+def search_q(text: str) -> Q:
+    """Name, pinyin or its initials (`zs` finds 张三), 会员证号, or an exact 身份证号 (through its keyed hash)."""
+    text = text.strip()
+    if not text:
+        return Q()
+    identifier = normalize_identifier(text)
+    if _ID_LIKE.match(identifier):
+        return Q(citizen_id_hash=crypto.lookup_hash(identifier))
+    lowered = text.lower().replace(" ", "")
+    if _ASCII_LETTERS.match(lowered):
+        return (Q(name_initials__startswith=lowered) | Q(name_pinyin__startswith=lowered)
+                | Q(card_no=text.upper()))
+    return Q(name__contains=text) | Q(card_no=text.upper())
+
+
+def member_list(user, node: OrgNode, *, search: str = "", status: str = "", group: OrgNode | None = None,
+                employment_type: str = "", new_form: bool = False) -> QuerySet[Member]:
+    """The members under `node` the user may see, filtered; a fixed number of queries whatever the length.
+
+    Without a status filter, people who are no longer members (withdrawn, expelled, deceased, refused)
+    are left out: they stay in the registry with their history and show under their own status."""
+    queryset = Member.objects.filter(visible_q(user)).filter(
+        Q(path__under=node.path) | Q(status=Status.IN_TRANSFER, transfer_to_path__under=node.path)
+    )
+    if status:
+        queryset = queryset.filter(status=status)
+    else:
+        queryset = queryset.filter(status__in=[Status.ACTIVE, Status.IN_TRANSFER, Status.RETAINED,
+                                               Status.APPLICANT])
+    if group is not None:
+        queryset = queryset.filter(group=group)
+    if employment_type:
+        queryset = queryset.filter(employment_type=employment_type)
+    if new_form:
+        queryset = queryset.exclude(new_form_group="")
+    return queryset.filter(search_q(search)).select_related("union", "group", "unit").order_by("path", "name", "id")
+
+
+def member_history(member: Member) -> list[MembershipEvent]:
+    return list(member.events.select_related("from_node", "to_node").order_by("on", "id"))
+
+
+def member_transfers(member: Member) -> list[Transfer]:
+    return list(member.transfers.select_related("from_union", "to_union").order_by("-sent_on", "-id"))
+
+
+def pending_transfers(user, node: OrgNode) -> dict[str, list[Transfer]]:
+    """Transfers waiting under `node`: those it must receive, and those it sent that wait on the other side."""
+    base = Transfer.objects.filter(status=TransferStatus.PENDING).select_related("member", "from_union", "to_union")
+    incoming = base.filter(policy.scope_q(user, "members.view", "to_path"), to_path__under=node.path)
+    outgoing = base.filter(policy.scope_q(user, "members.view", "from_path"), from_path__under=node.path)
+    return {"incoming": list(incoming.order_by("sent_on")), "outgoing": list(outgoing.order_by("sent_on"))}
+
+
+def inactive_members(user, node: OrgNode, today: datetime.date | None = None) -> QuerySet[Member]:
+    """Active members with six months or more without dues or union life since they joined or were last
+    reviewed: for an officer to decide (keep, or treat as 自动退会). DOMAIN.md."""
+    today = today or timezone.localdate()
+    cutoff = today - relativedelta(months=INACTIVITY_MONTHS)
+    queryset = Member.objects.filter(policy.scope_q(user, "members.view"), path__under=node.path,
+                                     status=Status.ACTIVE)
+    last_seen = Q(last_active_on__lte=cutoff) | Q(last_active_on__isnull=True, join_date__lte=cutoff)
+    not_reviewed = Q(inactivity_reviewed_on__isnull=True) | Q(inactivity_reviewed_on__lte=cutoff)
+    return queryset.filter(last_seen, not_reviewed).select_related("union", "group").order_by("last_active_on",
+                                                                                                 "name")
