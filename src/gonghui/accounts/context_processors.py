@@ -17,6 +17,9 @@ def shell(request):
     if current is not None:
         nav.append({"key": "orgs", "label": _("Organisations"), "icon": "diagram-3",
                     "url": reverse("orgs:node_detail", args=[current.pk])})
+        if policy.has_perm(user, "members.view", current.path):
+            nav.append({"key": "members", "label": _("Members"), "icon": "people",
+                        "url": reverse("members:member_list", args=[current.pk])})
         if policy.has_perm(user, "units.view", current.path):
             nav.append({"key": "units", "label": _("Units"), "icon": "building",
                         "url": reverse("orgs:unit_list", args=[current.pk])})
@@ -25,6 +28,9 @@ def shell(request):
     roles = sorted({g.role for g in policy.grants(user) if current and g.node_id == current.pk})
     match = getattr(request, "resolver_match", None)
     name = match.url_name if match else ""
-    active = "audit" if name == "audit_log" else "units" if name and name.startswith("unit") else "orgs"
+    if match and match.namespace == "members":
+        active = "members"
+    else:
+        active = "audit" if name == "audit_log" else "units" if name and name.startswith("unit") else "orgs"
     return {"shell_nav": nav, "shell_homes": homes, "shell_current": current, "shell_roles": roles,
             "nav_active": active}

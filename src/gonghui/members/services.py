@@ -353,7 +353,7 @@ def member_retain(*, actor, member: Member, reason: str, on: datetime.date | Non
         member.union, member.group, member.unit = keeper, None, None
         _place(member)
     _status_change(member, actor=actor, kind=EventKind.RETAINED, before_status=Status.ACTIVE, on=on,
-                   before_union=old_union.pk, reason=RetainReason(reason).label, from_node=old_union,
+                   before_union=old_union.pk, reason=str(RetainReason(reason).label), from_node=old_union,
                    to_node=member.union)
     return member
 
