@@ -14,10 +14,11 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from gonghui.accounts.models import Role, RoleAssignment, User
 from gonghui.core.models import AuditEntry
+from gonghui.members.models import Member
 from gonghui.orgs import services as org_services
 from gonghui.orgs.models import Level, OfficerRole, OrgNode, Unit
 
-from .conftest import VALID_CODES, make_node, make_user
+from .conftest import VALID_CODES, make_member, make_node, make_user
 
 # URL name → which object of a "side" it takes, and a POST body that would change something.
 OBJECT_URLS = {
@@ -39,12 +40,21 @@ OBJECT_URLS = {
     "accounts:role_list": ("node", {"username": "intruder", "full_name": "入侵者", "password": "Very-long-pass-99",
                                     "role": "federation_admin", "node": "QX"}),
     "accounts:role_revoke": ("assignment", {}),
+    "members:member_list": ("node", None),
+    "members:member_create": ("node", {"name": "入侵者", "citizen_id": "110105199001011238",
+                                       "employment_type": "employed"}),
+    "members:transfer_list": ("node", None),
+    "members:inactive_list": ("node", None),
+    "members:member_detail": ("member", None),
+    "members:member_edit": ("member", {"name": "改名", "employment_type": "employed"}),
+    "members:member_reveal": ("member", {"field": "citizen_id"}),
+    "members:member_membership": ("member", {"action": "expel", "reason": "入侵"}),
 }
 OTHER_URLS = {
     "home", "audit_log", "accounts:login", "accounts:logout", "accounts:password_change",
     "accounts:switch_node", "accounts:set_language", "orgs:node_picker",
 }
-POST_ONLY = {"orgs:officer_delete", "accounts:role_revoke"}
+POST_ONLY = {"orgs:officer_delete", "accounts:role_revoke", "members:member_reveal"}
 # Which write permission each object URL needs (read-only personas get 403 there).
 WRITE_URLS = {name for name, (_, body) in OBJECT_URLS.items() if body is not None}
 
@@ -74,10 +84,13 @@ def sides(world):
     chair_c = make_user("chair_c", Role.UNION_CHAIR, union_c)
     return {
         "A": {"node": world.union_a, "unit": world.unit_a, "officer": world.officer_a,
-              "assignment": world.chair_a.assignments.get()},
+              "assignment": world.chair_a.assignments.get(),
+              "member": make_member(world.union_a, "甲会员", female=True, group=world.group_a)},
         "B": {"node": world.union_b, "unit": world.unit_b, "officer": world.officer_b,
-              "assignment": world.chair_b.assignments.get()},
-        "C": {"node": union_c, "unit": unit_c, "officer": officer_c, "assignment": chair_c.assignments.get()},
+              "assignment": world.chair_b.assignments.get(),
+              "member": make_member(world.union_b, "乙会员", female=True)},
+        "C": {"node": union_c, "unit": unit_c, "officer": officer_c, "assignment": chair_c.assignments.get(),
+              "member": make_member(union_c, "丙会员", female=True)},
     }
 
 
@@ -100,6 +113,7 @@ def _state():
         User.objects.count(),
         list(OrgNode.objects.order_by("pk").values_list("name", "code", "path", "parent_id")),
         list(Unit.objects.order_by("pk").values_list("name", "credit_code", "path")),
+        list(Member.objects.order_by("pk").values_list("name", "status", "path", "union_id", "citizen_id_hash")),
     )
 
 
@@ -130,7 +144,8 @@ def test_it_gives_403_where_the_persona_may_look_but_not_change(client, world, p
     own = {"readonly_leader": world.union_a, "women_officer": world.union_a, "member": world.group_a}[persona]
     before = _state()
     targets = {"node": own, "unit": world.unit_a, "officer": world.officer_a,
-               "assignment": world.chair_a.assignments.get()}
+               "assignment": world.chair_a.assignments.get(), "member": make_member(world.union_a, female=True)}
+    before = _state()
     for name, (kind, body) in OBJECT_URLS.items():
         if name not in WRITE_URLS:
             continue
@@ -152,7 +167,8 @@ def test_it_lets_a_member_see_their_group_but_not_their_units(client, world):
 
 def test_it_shows_every_page_inside_the_subtree_to_the_district_admin(client, world):
     client.force_login(world.district_admin)
-    targets = {"node": world.union_a, "unit": world.unit_a, "officer": world.officer_a}
+    targets = {"node": world.union_a, "unit": world.unit_a, "officer": world.officer_a,
+               "member": make_member(world.union_a, female=True)}
     for name, (kind, _body) in OBJECT_URLS.items():
         if name in POST_ONLY:
             continue
@@ -166,7 +182,8 @@ def test_it_shows_every_page_inside_the_subtree_to_the_district_admin(client, wo
 def test_it_sends_an_anonymous_visitor_to_the_login_page(client, world, name):
     kind = OBJECT_URLS.get(name, (None,))[0]
     target = {"node": world.union_a, "unit": world.unit_a, "officer": world.officer_a,
-              "assignment": world.chair_a.assignments.get()}.get(kind)
+              "assignment": world.chair_a.assignments.get(),
+              "member": make_member(world.union_a, female=True) if kind == "member" else None}.get(kind)
     url = reverse(name, args=[target.pk]) if target else reverse(name)
     response = client.get(url)
     assert response.status_code in (302, 405)
