@@ -3,7 +3,7 @@
     .venv/bin/python scripts/po_add.py translations.json
 
 The JSON file maps English msgids to their Chinese text (a msgid with a context is written
-"context\u0004msgid"). Existing entries are updated, new ones added; the file is locked while it is
+"context\u0004msgid", a plural one "singular\u0005plural"). Existing entries are updated, new ones added; the file is locked while it is
 rewritten, and the .mo is compiled with polib, so no gettext tools are needed. `make messages` later
 re-extracts every msgid from the source and keeps these translations.
 """
@@ -26,11 +26,20 @@ def main(path: str) -> None:
         added = changed = 0
         for key, text in pairs.items():
             context, _, msgid = key.rpartition("\u0004")
+            msgid, _, plural = msgid.partition("\u0005")
             entry = catalogue.find(msgid, msgctxt=context or False)
             if entry is None:
-                catalogue.append(polib.POEntry(msgid=msgid, msgstr=text, msgctxt=context or None))
+                entry = polib.POEntry(msgid=msgid, msgctxt=context or None)
+                if plural:
+                    entry.msgid_plural, entry.msgstr_plural = plural, {0: text}
+                else:
+                    entry.msgstr = text
+                catalogue.append(entry)
                 added += 1
-            elif entry.msgstr != text or "fuzzy" in entry.flags:
+            elif entry.msgid_plural and entry.msgstr_plural.get(0) != text:
+                entry.msgstr_plural = {0: text}
+                changed += 1
+            elif not entry.msgid_plural and (entry.msgstr != text or "fuzzy" in entry.flags):
                 entry.msgstr = text
                 if "fuzzy" in entry.flags:
                     entry.flags.remove("fuzzy")

@@ -109,7 +109,7 @@ class FilterForm(forms.Form):
     """The member list's filters, read from GET parameters."""
 
     q = forms.CharField(required=False)
-    status = forms.ChoiceField(required=False, choices=[("", "")] + list(Status.choices))
-    employment_type = forms.ChoiceField(required=False, choices=[("", "")] + list(EmploymentType.choices))
+    status = forms.ChoiceField(required=False, choices=[("", ""), *list(Status.choices)])
+    employment_type = forms.ChoiceField(required=False, choices=[("", ""), *list(EmploymentType.choices)])
     group = forms.IntegerField(required=False)
     new_form = forms.BooleanField(required=False)

@@ -166,7 +166,7 @@ class Member(TimeStampedModel):
 
     class Meta:
         verbose_name = _("member")
-        verbose_name_plural = _("members")
+        verbose_name_plural = _("member registry")
         ordering = ["path", "name", "id"]
         indexes = [
             models.Index(fields=["path", "status"], name="member_path_status_idx"),

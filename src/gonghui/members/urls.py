@@ -1,7 +1,7 @@
 from django.urls import path
 
-from .documents import urls as document_urls
 from . import views
+from .documents import urls as document_urls
 from .imports import urls as import_urls
 from .women import urls as women_urls
 

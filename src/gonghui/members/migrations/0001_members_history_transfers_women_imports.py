@@ -83,7 +83,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'verbose_name': 'member',
-                'verbose_name_plural': 'members',
+                'verbose_name_plural': 'member registry',
                 'ordering': ['path', 'name', 'id'],
             },
         ),
