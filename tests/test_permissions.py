@@ -14,7 +14,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from gonghui.accounts.models import Role, RoleAssignment, User
 from gonghui.core.models import AuditEntry
-from gonghui.members.models import Member
+from gonghui.members.models import Member, WomenRecord
 from gonghui.orgs import services as org_services
 from gonghui.orgs.models import Level, OfficerRole, OrgNode, Unit
 
@@ -49,12 +49,20 @@ OBJECT_URLS = {
     "members:member_edit": ("member", {"name": "改名", "employment_type": "employed"}),
     "members:member_reveal": ("member", {"field": "citizen_id"}),
     "members:member_membership": ("member", {"action": "expel", "reason": "入侵"}),
+    "members:women_list": ("node", None),
+    "members:women_record": ("member", None),
+    "members:women_record_edit": ("member", {"stage": "menopause", "babies": 1}),
+    "members:women_check_record": ("member", {"kind": "general"}),
 }
 OTHER_URLS = {
     "home", "audit_log", "accounts:login", "accounts:logout", "accounts:password_change",
     "accounts:switch_node", "accounts:set_language", "orgs:node_picker",
 }
-POST_ONLY = {"orgs:officer_delete", "accounts:role_revoke", "members:member_reveal"}
+POST_ONLY = {"orgs:officer_delete", "accounts:role_revoke", "members:member_reveal", "members:women_check_record"}
+# 女职工 pages exist only for the women's officer and the chair: every other persona gets 404 even inside
+# their subtree (tests/test_women.py checks them persona by persona).
+WOMEN_ONLY = {"members:women_list", "members:women_record", "members:women_record_edit",
+              "members:women_check_record"}
 # Which write permission each object URL needs (read-only personas get 403 there).
 WRITE_URLS = {name for name, (_, body) in OBJECT_URLS.items() if body is not None}
 
@@ -113,6 +121,7 @@ def _state():
         User.objects.count(),
         list(OrgNode.objects.order_by("pk").values_list("name", "code", "path", "parent_id")),
         list(Unit.objects.order_by("pk").values_list("name", "credit_code", "path")),
+        list(WomenRecord.objects.order_by("pk").values_list("member_id", "details", "last_general_check")),
         list(Member.objects.order_by("pk").values_list("name", "status", "path", "union_id", "citizen_id_hash")),
     )
 
@@ -147,7 +156,7 @@ def test_it_gives_403_where_the_persona_may_look_but_not_change(client, world, p
                "assignment": world.chair_a.assignments.get(), "member": make_member(world.union_a, female=True)}
     before = _state()
     for name, (kind, body) in OBJECT_URLS.items():
-        if name not in WRITE_URLS:
+        if name not in WRITE_URLS or name in WOMEN_ONLY:
             continue
         if persona == "member" and kind != "node":
             continue  # the member's subtree (their group) holds no units or officers
@@ -173,7 +182,7 @@ def test_it_shows_every_page_inside_the_subtree_to_the_district_admin(client, wo
         if name in POST_ONLY:
             continue
         response = client.get(reverse(name, args=[targets[kind].pk]))
-        assert response.status_code == 200, name
+        assert response.status_code == (404 if name in WOMEN_ONLY else 200), name
     assert client.get(reverse("audit_log")).status_code == 200
 
 
