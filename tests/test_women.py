@@ -387,3 +387,13 @@ def test_it_shows_a_record_page_with_a_fixed_number_of_queries(client, world, wo
     with django_assert_max_num_queries(8):
         response = client.get(reverse("members:women_record", args=[woman.pk]))
     assert "哺乳" in response.content.decode()
+
+
+def test_it_pages_a_stage_list_without_losing_or_repeating_anyone(client, world):
+    _women_with_records(world, 30, 0)
+    client.force_login(world.chair_a)
+    url = reverse("members:women_list", args=[world.union_a.pk])
+    first = [row.member.name for row in client.get(url, {"stage": "pregnant"}).context["rows"]]
+    second = [row.member.name for row in client.get(url, {"stage": "pregnant", "page": 2}).context["rows"]]
+    assert len(first) == 25 and len(second) == 5
+    assert first + second == [f"女工{number:03d}" for number in range(30)]

@@ -71,22 +71,34 @@ def check_due(user, node: OrgNode, kind: str, today: datetime.date) -> QuerySet[
         F(column).asc(nulls_first=True), "path", "name", "id")
 
 
-def _decrypted_under(user, node: OrgNode) -> list[tuple[int, dict[str, Any]]]:
+def _decrypted_under(user, node: OrgNode) -> list[tuple[tuple[str, str, int], dict[str, Any]]]:
+    """Every record under the node with its member's sort key (path, name, id), decrypted. One query."""
     rows = WomenRecord.objects.filter(
         member__in=women_members(user, node).order_by().values("pk")
-    ).exclude(details="").values_list("member_id", "details")
-    return [(member_id, record_details(WomenRecord(details=token))) for member_id, token in rows]
+    ).exclude(details="").values_list("member__path", "member__name", "member_id", "details")
+    return [((path, name, member_id), record_details(WomenRecord(details=token)))
+            for path, name, member_id, token in rows]
+
+
+def _sorted_ids(pairs) -> list[int]:
+    return [key[2] for key in sorted(pairs)]
 
 
 def member_ids_by_stage(user, node: OrgNode, stage: str) -> list[int]:
-    """Members whose recorded 五期 stage is `stage` (every record under the node is decrypted)."""
-    return [member_id for member_id, details in _decrypted_under(user, node) if details["stage"] == stage]
+    """Members whose recorded 五期 stage is `stage`, in list order (every record under the node is
+    decrypted; the caller pages the ids and loads only the page's members)."""
+    return _sorted_ids(key for key, details in _decrypted_under(user, node) if details["stage"] == stage)
 
 
 def member_ids_on_leave_or_nursing(user, node: OrgNode, today: datetime.date) -> list[int]:
     """Members on maternity leave or in the nursing period today, by the dates the rules compute."""
-    return [member_id for member_id, details in _decrypted_under(user, node)
-            if (fig := rules.figures(details, today)).on_leave or fig.nursing]
+    return _sorted_ids(key for key, details in _decrypted_under(user, node)
+                       if (fig := rules.figures(details, today)).on_leave or fig.nursing)
+
+
+def members_by_ids(user, node: OrgNode, ids: list[int]) -> list[Member]:
+    """One page of members picked by `member_ids_*` (a page's worth of ids, never the whole list)."""
+    return list(women_members(user, node).filter(pk__in=ids))
 
 
 @dataclass
