@@ -53,10 +53,14 @@ OBJECT_URLS = {
     "members:women_record": ("member", None),
     "members:women_record_edit": ("member", {"stage": "menopause", "babies": 1}),
     "members:women_check_record": ("member", {"kind": "general"}),
+    "members:member_export": ("node", None),
+    "members:card_sheet": ("node", None),
+    "members:member_card": ("member", None),
 }
 OTHER_URLS = {
     "home", "audit_log", "accounts:login", "accounts:logout", "accounts:password_change",
     "accounts:switch_node", "accounts:set_language", "orgs:node_picker",
+    "members:card_verify",  # public: what a card's QR code opens (tests/test_member_cards.py)
 }
 POST_ONLY = {"orgs:officer_delete", "accounts:role_revoke", "members:member_reveal", "members:women_check_record"}
 # 女职工 pages exist only for the women's officer and the chair: every other persona gets 404 even inside
