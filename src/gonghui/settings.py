@@ -201,4 +201,9 @@ GONGHUI_RULES = {
     "COVERAGE_MIN_STAFF": int(os.environ.get("GONGHUI_COVERAGE_MIN_STAFF", "25")),
     # 工会法 §14: 200 or more staff → a full-time chair may be appointed.
     "FULL_TIME_CHAIR_STAFF": 200,
+    # 女职工劳动保护: gynaecological check yearly; all staff every two years (common unit practice).
+    "WOMEN_GYNAECOLOGICAL_CHECK_MONTHS": int(os.environ.get("GONGHUI_WOMEN_GYNAECOLOGICAL_CHECK_MONTHS", "12")),
+    "WOMEN_GENERAL_CHECK_MONTHS": int(os.environ.get("GONGHUI_WOMEN_GENERAL_CHECK_MONTHS", "24")),
+    # 会员会籍管理办法: six months without dues or union life → flagged for an officer to decide.
+    "INACTIVITY_MONTHS": int(os.environ.get("GONGHUI_INACTIVITY_MONTHS", "6")),
 }

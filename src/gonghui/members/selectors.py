@@ -10,6 +10,7 @@ import datetime
 import re
 
 from dateutil.relativedelta import relativedelta
+from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
@@ -20,7 +21,7 @@ from gonghui.orgs.models import OrgNode
 
 from .models import Member, MembershipEvent, Status, Transfer, TransferStatus
 
-INACTIVITY_MONTHS = 6
+INACTIVITY_MONTHS = settings.GONGHUI_RULES.get("INACTIVITY_MONTHS", 6)
 _ASCII_LETTERS = re.compile(r"^[a-z]+$")
 _ID_LIKE = re.compile(r"^\d{17}[\dX]$")
 

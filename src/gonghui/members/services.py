@@ -22,7 +22,7 @@ from gonghui.orgs.models import Level, OrgNode, Unit
 
 from . import tally
 from .identity import card_numbers, card_prefix, clean_mobile, clean_name, name_search_keys
-from .models import EventKind, Member, MembershipEvent, RetainReason, Status, Transfer, TransferStatus
+from .models import EventKind, Member, MembershipEvent, RetainReason, Status, Transfer, TransferStatus, WomenRecord
 
 # Nodes that can hold 会籍 directly (a member's `union`). A federation holds it only as the keeper of
 # retained memberships of a closed unit.
@@ -65,6 +65,11 @@ def find_by_citizen_id(citizen_id: str) -> Member | None:
 def _place(member: Member) -> None:
     """The member's path: their group's, or else their union's."""
     member.path = member.group.path if member.group_id else member.union.path
+
+
+def _sync_paths(member: Member) -> None:
+    """Records that hang off a member follow them when their path changes (group change, transfer)."""
+    WomenRecord.objects.filter(member=member).exclude(path=member.path).update(path=member.path)
 
 
 def _check_links(member: Member) -> None:
@@ -186,6 +191,7 @@ def member_update(*, actor, member: Member, citizen_id: str | None = None, mobil
     _place(member)
     member.full_clean()
     member.save()
+    _sync_paths(member)
     after = audit.snapshot(member)
     if changed_id:
         after["citizen_id"] = "******"
@@ -214,6 +220,7 @@ def _status_change(member: Member, *, actor, kind: str, before_status: str, befo
                    reason: str = "", on: datetime.date | None = None, from_node=None, to_node=None) -> None:
     member.status_since = on or _today()
     member.save()
+    _sync_paths(member)
     _event(member, actor=actor, kind=kind, status_before=before_status, on=on, from_node=from_node,
            to_node=to_node, reason=reason)
     audit.record(

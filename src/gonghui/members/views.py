@@ -233,6 +233,9 @@ def member_membership(request: HttpRequest, pk: int) -> HttpResponse:
     """One 会籍 step (?action=…): its form on GET, the service on POST. A step the member's status does not
     allow is refused with the service's message; a step the user may not take is 403."""
     member = selectors.get_member_for_user(request.user, pk)
+    if not any(policy.has_perm(request.user, "members.change", path)
+               for path in (member.path, member.transfer_to_path) if path):
+        raise PermissionDenied
     key = request.POST.get("action") or request.GET.get("action") or ""
     action = ACTIONS.get(key)
     if action is None:
