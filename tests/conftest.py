@@ -125,14 +125,12 @@ def world(db) -> World:
     street_b = make_node(county, Level.STREET_FEDERATION, "SB", "乙街道总工会", term_start=term, term_years=5,
                          approved_on=term)
     union_a = make_node(street_a, Level.GRASSROOTS_UNION, "UA", "甲中学工会", term_start=term, term_years=5,
-                        approved_on=term, member_count=120, women_member_count=70,
-                        women_committee_established=True)
-    group_a = make_node(union_a, Level.UNION_GROUP, "GA", "语文组工会小组", member_count=20)
+                        approved_on=term, women_committee_established=True)
+    group_a = make_node(union_a, Level.UNION_GROUP, "GA", "语文组工会小组")
     joint_a = make_node(street_a, Level.JOINT_UNION, "JA", "甲社区联合工会", term_start=term, term_years=5,
-                        approved_on=term, member_count=30, women_member_count=12, women_committee_established=True)
+                        approved_on=term, women_committee_established=True)
     union_b = make_node(street_b, Level.GRASSROOTS_UNION, "UB", "乙医院工会", term_start=term, term_years=5,
-                        approved_on=term, member_count=300, women_member_count=200,
-                        women_committee_established=True)
+                        approved_on=term, women_committee_established=True)
     unit_a = org_services.unit_create(actor=None, name="甲中学", credit_code=VALID_CODES[0], kind="public_institution",
                                       ownership="non_profit", industry="P", staff_count=125, women_count=75,
                                       area_node=street_a, covering_union=union_a)

@@ -14,7 +14,7 @@ from gonghui.orgs.models import Level, OrgNode, Unit
 def test_it_builds_the_demo_county_deterministically_and_keeps_it_on_a_second_run(db, capsys):
     call_command("seed", "--scale", "demo")
     first = capsys.readouterr().out
-    nodes = list(OrgNode.objects.order_by("code").values_list("code", "name", "member_count"))
+    nodes = list(OrgNode.objects.order_by("code").values_list("code", "name", "level"))
     units = list(Unit.objects.order_by("credit_code").values_list("credit_code", "name", "staff_count"))
     assert 50 <= len(units) <= 70
     assert OrgNode.objects.filter(level=Level.STREET_FEDERATION).count() == 3
@@ -27,7 +27,7 @@ def test_it_builds_the_demo_county_deterministically_and_keeps_it_on_a_second_ru
 
     call_command("seed", "--scale", "demo")
     assert "已存在" in capsys.readouterr().out
-    assert list(OrgNode.objects.order_by("code").values_list("code", "name", "member_count")) == nodes
+    assert list(OrgNode.objects.order_by("code").values_list("code", "name", "level")) == nodes
     assert list(Unit.objects.order_by("credit_code").values_list("credit_code", "name", "staff_count")) == units
 
 

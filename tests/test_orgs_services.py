@@ -58,10 +58,10 @@ def test_it_refuses_to_move_a_node_under_its_own_subtree(world):
 
 
 def test_it_logs_fields_before_and_after_an_update(world):
-    services.node_update(actor=world.chair_a, node=world.union_a, name="甲中学工会委员会", member_count=130)
+    services.node_update(actor=world.chair_a, node=world.union_a, name="甲中学工会委员会", address="人民路1号")
     entry = AuditEntry.objects.filter(action="update", object_id=str(world.union_a.pk)).get()
     assert entry.changes["name"] == ["甲中学工会", "甲中学工会委员会"]
-    assert entry.changes["member_count"] == [120, 130]
+    assert entry.changes["address"] == ["", "人民路1号"]
     assert entry.org_path == world.union_a.path
     assert entry.actor_name == "甲主席"
 

@@ -23,7 +23,8 @@ from .conftest import VALID_CODES, make_member, make_node, make_user
 # URL name → which object of a "side" it takes, and a POST body that would change something.
 OBJECT_URLS = {
     "orgs:node_detail": ("node", None),
-    "orgs:node_edit": ("node", {"name": "改名", "code": "HACKED", "member_count": 1, "women_member_count": 0}),
+    "orgs:node_stats": ("node", None),
+    "orgs:node_edit": ("node", {"name": "改名", "code": "HACKED", "address": "改了地址"}),
     "orgs:node_move": ("node", {"new_parent": "QX"}),
     "orgs:node_create": ("node", {"level": "union_group", "name": "新小组", "code": "NEWG"}),
     "orgs:unit_list": ("node", None),
@@ -87,7 +88,7 @@ def _all_url_names(resolver=None, namespace=""):
 def sides(world):
     """The three sides of the world: street A, street B, and another district C."""
     county_c = make_node(None, Level.COUNTY_FEDERATION, "QC", "丙区总工会")
-    union_c = make_node(county_c, Level.GRASSROOTS_UNION, "UC", "丙厂工会", member_count=40)
+    union_c = make_node(county_c, Level.GRASSROOTS_UNION, "UC", "丙厂工会")
     unit_c = org_services.unit_create(actor=None, name="丙厂", credit_code=VALID_CODES[3], kind="enterprise",
                                       ownership="private", industry="C", staff_count=45, women_count=20,
                                       area_node=county_c, covering_union=union_c)
@@ -248,8 +249,7 @@ def test_it_refuses_to_move_a_node_under_a_parent_outside_the_subtree(client, wo
 def test_it_lets_a_chair_add_a_group_in_their_own_union_only(client, world):
     client.force_login(world.chair_a)
     url = reverse("orgs:node_create", args=[world.union_a.pk])
-    response = client.post(url, {"level": "union_group", "name": "数学组工会小组", "code": "GA2",
-                                 "member_count": 5, "women_member_count": 2})
+    response = client.post(url, {"level": "union_group", "name": "数学组工会小组", "code": "GA2"})
     assert response.status_code == 302
     assert OrgNode.objects.get(code="GA2").parent_id == world.union_a.pk
     assert client.get(reverse("orgs:node_create", args=[world.street_a.pk])).status_code == 404

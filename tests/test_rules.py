@@ -15,12 +15,19 @@ def _chinese():
         yield
 
 
-def union(**fields) -> OrgNode:
+def union(member_count: int = 60, women_member_count: int = 0, **fields) -> OrgNode:
     defaults = {"level": Level.GRASSROOTS_UNION, "parent_id": 1, "approved_on": datetime.date(2020, 1, 1),
-                "term_start": datetime.date(2024, 1, 1), "term_years": 5, "member_count": 60,
-                "women_member_count": 0, "women_committee_established": False, "formation": "independent"}
+                "term_start": datetime.date(2024, 1, 1), "term_years": 5, "women_committee_established": False,
+                "formation": "independent"}
     defaults.update(fields)
-    return OrgNode(**defaults)
+    node = OrgNode(**defaults)
+    # the member figures the selectors derive from the member records
+    node.counts = {"members": member_count, "women_members": women_member_count}
+    return node
+
+
+def findings_of(node, officers):
+    return node_findings(node, officers, TODAY, **node.counts)
 
 
 def committee(size: int, *extra_roles) -> list[Officer]:
@@ -29,7 +36,7 @@ def committee(size: int, *extra_roles) -> list[Officer]:
 
 
 def codes(node, officers):
-    return {finding.code for finding in node_findings(node, officers, TODAY)}
+    return {finding.code for finding in findings_of(node, officers)}
 
 
 @pytest.mark.parametrize(
@@ -48,7 +55,7 @@ def test_it_finds_nothing_wrong_with_a_well_kept_union():
 
 def test_it_flags_an_overdue_term_with_the_law_as_source():
     node = union(term_start=datetime.date(2020, 6, 1), term_years=5)
-    findings = node_findings(node, committee(3, OfficerRole.AUDIT_DIRECTOR), TODAY)
+    findings = findings_of(node, committee(3, OfficerRole.AUDIT_DIRECTOR))
     overdue = next(f for f in findings if f.code == "term_overdue")
     assert "2025-06-01" in overdue.message
     assert "第十六条" in overdue.source or "16" in overdue.source
@@ -65,7 +72,7 @@ def test_it_requires_a_womens_committee_from_the_threshold():
 def test_it_follows_the_womens_committee_threshold_setting(settings):
     settings.GONGHUI_RULES = {**settings.GONGHUI_RULES, "WOMEN_COMMITTEE_THRESHOLD": 25}
     assert "women_committee_missing" not in codes(union(women_member_count=20), committee(3))
-    finding = next(f for f in node_findings(union(women_member_count=25), committee(3), TODAY)
+    finding = next(f for f in findings_of(union(women_member_count=25), committee(3))
                    if f.code == "women_committee_missing")
     assert "25" in finding.source
 

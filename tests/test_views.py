@@ -5,17 +5,20 @@ from gonghui.accounts.models import User
 from gonghui.orgs import services
 from gonghui.orgs.models import Level, Unit
 
-from .conftest import VALID_CODES, make_node
+from .conftest import VALID_CODES, make_member, make_node
 
 
 def test_it_shows_a_node_with_its_checks_coverage_and_committee(client, world):
+    for index in range(25):
+        make_member(world.union_a, f"会员{index:02d}", group=world.group_a if index % 2 else None)
     client.force_login(world.street_admin)
     response = client.get(reverse("orgs:node_detail", args=[world.union_a.pk]))
     page = response.content.decode()
     assert response.status_code == 200
     assert "甲中学工会" in page and "林晓梅" in page
     assert "建会率" in page and "入会率" in page
-    # 120 members need a committee of 5–7, only the chair is recorded
+    # 25 members (counted from the member records, the group's included) need a committee of 3 and an
+    # audit committee; only the chair is recorded
     assert 'data-finding="committee_size"' in page
     assert "依据" in page and "工会法" in page
 
@@ -26,9 +29,9 @@ def test_it_keeps_the_node_page_to_a_fixed_number_of_queries(client, world, djan
     with django_assert_max_num_queries(30) as few:
         client.get(url)
     for index in range(30):
-        union = make_node(world.street_a, Level.GRASSROOTS_UNION, f"MANY{index}", f"工会{index:02d}",
-                          member_count=30)
-        make_node(union, Level.UNION_GROUP, f"MANY{index}G", f"小组{index:02d}")
+        union = make_node(world.street_a, Level.GRASSROOTS_UNION, f"MANY{index}", f"工会{index:02d}")
+        group = make_node(union, Level.UNION_GROUP, f"MANY{index}G", f"小组{index:02d}")
+        make_member(union, f"会员{index:02d}", group=group)
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = client.get(url)
     assert response.context["page"].paginator.count == 32
@@ -108,12 +111,12 @@ def test_it_names_the_field_when_women_outnumber_staff(client, world):
 def test_it_edits_a_node_and_records_the_change(client, world):
     client.force_login(world.chair_a)
     response = client.post(reverse("orgs:node_edit", args=[world.union_a.pk]), {
-        "name": "甲中学工会", "code": "UA", "formation": "independent", "member_count": 121,
-        "women_member_count": 70, "women_committee_established": "on", "term_start": "2024-03-01",
+        "name": "甲中学工会", "code": "UA", "formation": "independent", "address": "人民路1号",
+        "women_committee_established": "on", "term_start": "2024-03-01",
         "term_years": 5, "approved_on": "2024-03-01"})
     assert response.status_code == 302
     world.union_a.refresh_from_db()
-    assert world.union_a.member_count == 121
+    assert world.union_a.address == "人民路1号"
 
 
 def test_it_adds_and_removes_an_officer(client, world):
@@ -236,8 +239,8 @@ def test_it_keeps_the_approval_for_the_level_above(client, world):
     form = client.get(reverse("orgs:node_edit", args=[world.union_a.pk])).context["form"]
     assert "approved_on" not in form.fields
     client.post(reverse("orgs:node_edit", args=[world.union_a.pk]), {
-        "name": "甲中学工会", "code": "UA", "formation": "independent", "member_count": 120,
-        "women_member_count": 70, "women_committee_established": "on", "approved_on": "2030-01-01"})
+        "name": "甲中学工会", "code": "UA", "formation": "independent",
+        "women_committee_established": "on", "approved_on": "2030-01-01"})
     world.union_a.refresh_from_db()
     assert str(world.union_a.approved_on) == "2024-03-01"
     client.force_login(world.street_admin)
@@ -245,12 +248,12 @@ def test_it_keeps_the_approval_for_the_level_above(client, world):
 
 
 def test_it_shows_audit_changes_with_field_names_and_labels_in_chinese(client, world):
-    services.node_update(actor=world.district_admin, node=world.union_a, formation="joint", member_count=125)
+    services.node_update(actor=world.district_admin, node=world.union_a, formation="joint", address="人民路1号")
     client.force_login(world.district_admin)
     page = client.get(reverse("audit_log"), {"kind": "orgnode", "action": "update"}).content.decode()
     assert "建会方式" in page and "独立建会 → 联合建会" in page
-    assert "会员人数" in page and "120 → 125" in page
-    assert "member_count" not in page
+    assert "地址" in page and "人民路1号" in page
+    assert "address" not in page
 
 
 def test_it_marks_pages_with_fragments_as_varying_by_htmx(client, world):

@@ -312,7 +312,7 @@ class WomenRecord(TimeStampedModel):
     """A woman member's 女职工 record, seen only by the women's officer and the chair.
 
     The 五期 details (stage, due date, birth, miscarriage) are health data: they are kept together as
-    encrypted JSON in `details` and read through members/women.py. The dates of routine health checks stay
+    encrypted JSON in `details` and read through members/women/services.py. The dates of routine health checks stay
     in clear columns because the due lists of a whole federation filter on them.
     """
 
@@ -377,3 +377,48 @@ class ImportJob(TimeStampedModel):
     @property
     def progress(self) -> int:
         return int(self.processed * 100 / self.rows) if self.rows else 0
+
+
+class MemberTally(models.Model):
+    """Member counts of one org node, kept by members/tally.py from the member records: one row per
+    (union, node) holding members, where the node is the members' 工会小组 if they have one, else their union
+    (`path` is that node's path, as on Member). Subtree figures are a SUM over the rows under a path: a few
+    thousand rows for a whole district instead of a million members."""
+
+    union = models.ForeignKey("orgs.OrgNode", verbose_name=_("union"), on_delete=models.CASCADE,
+                              related_name="+")
+    node = models.ForeignKey("orgs.OrgNode", verbose_name=_("org node"), on_delete=models.CASCADE,
+                             related_name="member_tallies")
+    path = PathField(_("org path"), max_length=255, editable=False)
+    # members in the statistics' sense (MEMBER_STATUSES: active, in transfer, retained) ...
+    members = models.PositiveIntegerField(_("members"), default=0)
+    women = models.PositiveIntegerField(_("women members"), default=0)
+    migrant = models.PositiveIntegerField(_("migrant worker members"), default=0)
+    new_form = models.PositiveIntegerField(_("new-form-of-employment members"), default=0)
+    front_line = models.PositiveIntegerField(_("front-line members"), default=0)
+    retired = models.PositiveIntegerField(_("retired members"), default=0)
+    # ... and every record by 会籍 status
+    applicant = models.PositiveIntegerField(_("applications"), default=0)
+    active = models.PositiveIntegerField(_("active members"), default=0)
+    in_transfer = models.PositiveIntegerField(_("members in transfer"), default=0)
+    retained = models.PositiveIntegerField(_("retained memberships"), default=0)
+    withdrawn = models.PositiveIntegerField(_("withdrawn members"), default=0)
+    expelled = models.PositiveIntegerField(_("expelled members"), default=0)
+    deceased = models.PositiveIntegerField(_("deceased members"), default=0)
+    refused = models.PositiveIntegerField(_("refused applications"), default=0)
+
+    class Meta:
+        verbose_name = _("member tally")
+        verbose_name_plural = _("member tallies")
+        constraints = [models.UniqueConstraint(fields=["union", "node"], name="membertally_union_node_uniq")]
+        indexes = [
+            # Leads with the path for subtree ranges and covers the sums, so they are read from the index.
+            models.Index(
+                fields=["path", "members", "women", "migrant", "new_form", "front_line", "retired", "applicant",
+                        "active", "in_transfer", "retained", "withdrawn", "expelled", "deceased", "refused"],
+                name="membertally_path_sums_idx",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.members}"

@@ -86,13 +86,6 @@ class NodeForm(forms.ModelForm):
     def clean_code(self):
         return self.cleaned_data["code"].strip().upper()
 
-    def clean(self):
-        data = super().clean()
-        members, women = data.get("member_count"), data.get("women_member_count")
-        if members is not None and women is not None and women > members:
-            self.add_error("women_member_count", _("Women members cannot outnumber members."))
-        return data
-
 
 class MoveForm(forms.Form):
     def __init__(self, *args, user, node: OrgNode, **kwargs):

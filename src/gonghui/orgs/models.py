@@ -4,6 +4,9 @@ Subtrees are found through a materialised path: each node's `path` is its parent
 own id as 8 hexadecimal characters. "Everything under X" is `path__under=X.path` (core/fields.py), one
 range scan on an indexed column, whatever the depth and however many nodes there are. Units carry a copy of the path of
 the node that answers for them, for the same reason.
+
+Member figures are not entered on a node: they are derived from the member records (members.MemberTally,
+kept by members/tally.py) and read through orgs/selectors.py.
 """
 
 import datetime
@@ -99,8 +102,6 @@ class OrgNode(TimeStampedModel):
     term_years = models.PositiveSmallIntegerField(
         _("term length (years)"), null=True, blank=True, choices=[(3, "3"), (5, "5")]
     )
-    member_count = models.PositiveIntegerField(_("members"), default=0)
-    women_member_count = models.PositiveIntegerField(_("women members"), default=0)
     women_committee_established = models.BooleanField(_("women workers' committee set up"), default=False)
     address = models.CharField(_("address"), max_length=200, blank=True)
 
@@ -111,14 +112,6 @@ class OrgNode(TimeStampedModel):
         indexes = [
             models.Index(fields=["parent", "name"], name="orgnode_parent_name_idx"),
             models.Index(fields=["level"], name="orgnode_level_idx"),
-            # Covers the subtree member sums, so they are read from the index alone.
-            models.Index(fields=["path", "level", "member_count"], name="orgnode_path_members_idx"),
-        ]
-        constraints = [
-            models.CheckConstraint(
-                condition=models.Q(women_member_count__lte=models.F("member_count")),
-                name="orgnode_women_within_members",
-            ),
         ]
 
     def __str__(self) -> str:

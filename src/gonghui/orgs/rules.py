@@ -1,6 +1,7 @@
 """The checks shown on each node, each with the rule's source (DOMAIN.md, Organisations).
 
-They read plain values (a node, its current officers, today's date) so that they can be tested without a
+They read plain values (a node, its current officers, today's date, and the node's member figures derived
+from the member records by orgs/selectors.py `own_member_counts`) so that they can be tested without a
 database and shown on any page that has those values at hand.
 """
 
@@ -64,7 +65,10 @@ def current_officers(officers: Iterable[Officer], today: datetime.date) -> list[
     return [officer for officer in officers if officer.is_current(today)]
 
 
-def node_findings(node: OrgNode, officers: Iterable[Officer], today: datetime.date) -> list[Finding]:
+def node_findings(node: OrgNode, officers: Iterable[Officer], today: datetime.date, *, members: int,
+                  women_members: int) -> list[Finding]:
+    """`members` and `women_members`: the union's own members (its groups and branches included, unions
+    below it not), counted from the member records."""
     rules = settings.GONGHUI_RULES
     current = current_officers(officers, today)
     roles = [officer.role for officer in current]
@@ -96,14 +100,14 @@ def node_findings(node: OrgNode, officers: Iterable[Officer], today: datetime.da
 
     # Women workers' committee required but missing.
     threshold = rules["WOMEN_COMMITTEE_THRESHOLD"]
-    if node.women_member_count >= threshold and not node.women_committee_established:
+    if women_members >= threshold and not node.women_committee_established:
         findings.append(Finding(
             "women_committee_missing", "danger",
             _("%(count)d women members: a women workers' committee is required but none is set up.")
-            % {"count": node.women_member_count},
+            % {"count": women_members},
             str(SOURCE_WOMEN) % {"threshold": threshold},
         ))
-    elif 0 < node.women_member_count < threshold and OfficerRole.WOMEN_DIRECTOR not in roles \
+    elif 0 < women_members < threshold and OfficerRole.WOMEN_DIRECTOR not in roles \
             and not node.women_committee_established:
         findings.append(Finding(
             "women_officer_missing", "info",
@@ -114,15 +118,15 @@ def node_findings(node: OrgNode, officers: Iterable[Officer], today: datetime.da
 
     # Committee: required from 25 members, and its size must fit the member count.
     committee_size = sum(1 for role in roles if role in COMMITTEE_ROLES)
-    if node.member_count >= rules["COMMITTEE_MEMBER_THRESHOLD"] and committee_size == 0:
+    if members >= rules["COMMITTEE_MEMBER_THRESHOLD"] and committee_size == 0:
         findings.append(Finding(
             "committee_missing", "danger",
             _("%(count)d members but no current trade union committee is recorded.")
-            % {"count": node.member_count},
+            % {"count": members},
             str(SOURCE_COMMITTEE_REQUIRED),
         ))
     elif committee_size:
-        size_range = committee_size_range(node.member_count)
+        size_range = committee_size_range(members)
         if size_range is not None:
             smallest, largest, low, high = size_range
             size_text = str(smallest) if smallest == largest else f"{smallest}–{largest}"
@@ -131,7 +135,7 @@ def node_findings(node: OrgNode, officers: Iterable[Officer], today: datetime.da
                 findings.append(Finding(
                     "committee_size", "warning",
                     _("The committee has %(size)d members; for %(members)d members it should have %(range)s.")
-                    % {"size": committee_size, "members": node.member_count, "range": size_text},
+                    % {"size": committee_size, "members": members, "range": size_text},
                     source,
                 ))
             elif committee_size % 2 == 0:
@@ -143,7 +147,7 @@ def node_findings(node: OrgNode, officers: Iterable[Officer], today: datetime.da
                 ))
 
     # 经审会 for every grassroots union.
-    if node.level == Level.GRASSROOTS_UNION and node.member_count >= rules["COMMITTEE_MEMBER_THRESHOLD"] \
+    if node.level == Level.GRASSROOTS_UNION and members >= rules["COMMITTEE_MEMBER_THRESHOLD"] \
             and OfficerRole.AUDIT_DIRECTOR not in roles:
         findings.append(Finding("audit_committee_missing", "warning",
                                 _("No director of the funds audit committee is recorded."), str(SOURCE_AUDIT)))

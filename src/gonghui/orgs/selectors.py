@@ -11,10 +11,15 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db.models import CharField, Count, IntegerField, Q, QuerySet, Sum, Value
+from django.db.models.functions import Substr
 
 from gonghui.accounts import policy
+from gonghui.members import tally as member_tally
+from gonghui.members.models import MemberTally
+from gonghui.members.tally import FIGURES as TALLY_FIGURES
+from gonghui.members.tally import STATUS_FIGURES
 
-from .models import UNION_LEVELS, Officer, OfficerRole, OrgNode, Unit, path_ids
+from .models import SEGMENT_WIDTH, UNION_LEVELS, Officer, OfficerRole, OrgNode, Unit, path_ids
 from .models import Coverage as UnitCoverage
 from .rules import Finding, node_findings
 
@@ -99,75 +104,185 @@ def node_children(node: OrgNode, *, search: str = "") -> QuerySet[OrgNode]:
 
 
 def child_rows(node: OrgNode, children: list[OrgNode]) -> list[ChildRow]:
-    """Figures for a page of children: subtree nodes, units and members, in two queries that read only
+    """Figures for a page of children: subtree nodes, units and members, in three queries that read only
     the subtrees of the children on the page."""
     if not children:
         return []
     paths = [child.path for child in children]
-    node_figures = _per_subtree(OrgNode.objects.all(), paths, nodes=Count("id"),
-                                members=Sum("member_count", filter=Q(level__in=UNION_LEVELS)))
+    node_figures = _per_subtree(OrgNode.objects.all(), paths, nodes=Count("id"))
     unit_figures = _per_subtree(Unit.objects.all(), paths, units=Count("id"))
+    member_figures = _per_subtree(MemberTally.objects.all(), paths, members=Sum("members"))
     rows = []
     for child in children:
-        nodes = node_figures.get(child.path, {})
         rows.append(ChildRow(
             node=child,
-            nodes=(nodes.get("nodes") or 1) - 1,
+            nodes=(node_figures.get(child.path, {}).get("nodes") or 1) - 1,
             units=unit_figures.get(child.path, {}).get("units", 0),
-            members=nodes.get("members") or 0,
+            members=member_figures.get(child.path, {}).get("members") or 0,
         ))
     return rows
 
 
+def own_member_counts(node: OrgNode) -> tuple[int, int]:
+    """(members, women members) of a union itself, counted from the member records: its groups and branches
+    included, the unions below it (a joint union's grassroots unions) not. Two queries."""
+    below = list(OrgNode.objects.filter(path__under=node.path, level__in=UNION_LEVELS).exclude(pk=node.pk)
+                 .values_list("path", flat=True))
+    members = women = 0
+    for path, count, women_count in MemberTally.objects.filter(path__under=node.path).values_list(
+            "path", "members", "women"):
+        if not any(path.startswith(prefix) for prefix in below):
+            members += count
+            women += women_count
+    return members, women
+
+
+# The unit figures of a subtree, from the units' own path and coverage (covered by unit_path_coverage_idx).
+def _unit_aggregates(min_staff: int) -> dict:
+    covered = ~Q(coverage=UnitCoverage.NONE)
+    large = Q(staff_count__gte=min_staff)
+    return {
+        "units": Count("id"),
+        "units_with_union": Count("id", filter=covered),
+        "units_joint": Count("id", filter=Q(coverage=UnitCoverage.JOINT)),
+        "units_min_staff": Count("id", filter=large),
+        "units_min_staff_with_union": Count("id", filter=large & covered),
+        "staff_covered": Sum("staff_count", filter=covered, output_field=IntegerField()),
+    }
+
+
+def _rate(part: int, whole: int) -> float | None:
+    return part / whole if whole else None
+
+
 @dataclass
 class Coverage:
+    """The coverage figures of a subtree (issue 3 §8; DOMAIN.md, Coverage). Unit figures come from the
+    units, member figures from the member records (through members.MemberTally)."""
+
     units: int
-    units_in_scope: int  # units with COVERAGE_MIN_STAFF staff or more
-    covered_in_scope: int
-    independent: int
-    joint: int
-    uncovered: int
-    staff_covered: int
-    members: int
+    units_with_union: int
+    units_joint: int
+    units_min_staff: int  # units with `min_staff` (COVERAGE_MIN_STAFF, 25) staff or more
+    units_min_staff_with_union: int
+    staff_covered: int  # staff of the units that have a union
     min_staff: int
+    tally: dict[str, int]  # members.tally.FIGURES summed over the subtree
+
+    @property
+    def units_independent(self) -> int:
+        return self.units_with_union - self.units_joint
+
+    @property
+    def units_without_union(self) -> int:
+        return self.units - self.units_with_union
 
     @property
     def founding_rate(self) -> float | None:
-        return self.covered_in_scope / self.units_in_scope if self.units_in_scope else None
+        """建会率 over every unit in scope."""
+        return _rate(self.units_with_union, self.units)
+
+    @property
+    def founding_rate_min_staff(self) -> float | None:
+        """建会率 over the units with 25 or more staff (the usual target)."""
+        return _rate(self.units_min_staff_with_union, self.units_min_staff)
+
+    @property
+    def members(self) -> int:
+        return self.tally["members"]
 
     @property
     def membership_rate(self) -> float | None:
-        return self.members / self.staff_covered if self.staff_covered else None
+        """入会率 = members ÷ staff of covered units."""
+        return _rate(self.members, self.staff_covered)
+
+    @property
+    def members_by_status(self) -> dict[str, int]:
+        return {status: self.tally[status] for status in STATUS_FIGURES}
+
+    def as_dict(self) -> dict:
+        """The figures under the keys `gonghui stats --json` prints (documented there)."""
+        def rate(value):
+            return None if value is None else round(value, 4)
+
+        return {
+            "units": self.units,
+            "units_with_union": self.units_with_union,
+            "units_independent": self.units_independent,
+            "units_joint": self.units_joint,
+            "units_without_union": self.units_without_union,
+            "founding_rate": rate(self.founding_rate),
+            "min_staff": self.min_staff,
+            "units_min_staff": self.units_min_staff,
+            "units_min_staff_with_union": self.units_min_staff_with_union,
+            "founding_rate_min_staff": rate(self.founding_rate_min_staff),
+            "staff_covered": self.staff_covered,
+            "members": self.members,
+            "membership_rate": rate(self.membership_rate),
+            "women_members": self.tally["women"],
+            "migrant_members": self.tally["migrant"],
+            "new_form_members": self.tally["new_form"],
+            "front_line_members": self.tally["front_line"],
+            "retired_members": self.tally["retired"],
+            "members_by_status": self.members_by_status,
+        }
+
+
+def _coverage(figures: dict, tally: dict, min_staff: int) -> Coverage:
+    return Coverage(
+        units=figures.get("units") or 0,
+        units_with_union=figures.get("units_with_union") or 0,
+        units_joint=figures.get("units_joint") or 0,
+        units_min_staff=figures.get("units_min_staff") or 0,
+        units_min_staff_with_union=figures.get("units_min_staff_with_union") or 0,
+        staff_covered=figures.get("staff_covered") or 0,
+        min_staff=min_staff,
+        tally={name: tally.get(name) or 0 for name in TALLY_FIGURES},
+    )
 
 
 def coverage(node: OrgNode) -> Coverage:
-    """建会率 and 入会率 for the subtree (DOMAIN.md, Coverage), in two queries."""
+    """The coverage figures of the node's subtree, in two queries: one index range over its units, one
+    over its member tallies."""
     min_staff = settings.GONGHUI_RULES["COVERAGE_MIN_STAFF"]
-    units = Unit.objects.filter(path__under=node.path)
-    covered = ~Q(coverage=UnitCoverage.NONE)
-    joint = Q(coverage=UnitCoverage.JOINT)
-    figures = units.aggregate(
-        units=Count("id"),
-        units_in_scope=Count("id", filter=Q(staff_count__gte=min_staff)),
-        covered_in_scope=Count("id", filter=Q(staff_count__gte=min_staff) & covered),
-        joint=Count("id", filter=joint),
-        covered=Count("id", filter=covered),
-        staff_covered=Sum("staff_count", filter=covered, output_field=IntegerField()),
-    )
-    members = OrgNode.objects.filter(path__under=node.path, level__in=UNION_LEVELS).aggregate(
-        m=Sum("member_count")
-    )["m"] or 0
-    return Coverage(
-        units=figures["units"],
-        units_in_scope=figures["units_in_scope"],
-        covered_in_scope=figures["covered_in_scope"],
-        independent=figures["covered"] - figures["joint"],
-        joint=figures["joint"],
-        uncovered=figures["units"] - figures["covered"],
-        staff_covered=figures["staff_covered"] or 0,
-        members=members,
-        min_staff=min_staff,
-    )
+    figures = Unit.objects.filter(path__under=node.path).aggregate(**_unit_aggregates(min_staff))
+    tally = member_tally.totals(MemberTally.objects.filter(path__under=node.path))
+    return _coverage(figures, tally, min_staff)
+
+
+@dataclass
+class ChildCoverage:
+    node: OrgNode | None  # None: the units and members that answer to the node itself, not to a child
+    coverage: Coverage
+
+
+def child_coverage(node: OrgNode) -> list[ChildCoverage]:
+    """The coverage figures of every child's subtree, for the dashboard's drill-down, in three queries
+    whatever the number of children: the node's units and tallies are read once, grouped by the child path
+    segment they lie under. Children without units or members are listed with zeros; a last row holds what
+    answers to the node itself (units without a union in a street's area, memberships its federation keeps)."""
+    min_staff = settings.GONGHUI_RULES["COVERAGE_MIN_STAFF"]
+    width = len(node.path) + SEGMENT_WIDTH
+    child_path = Substr("path", 1, width)
+    units = {
+        row.pop("child"): row
+        for row in Unit.objects.filter(path__under=node.path).annotate(child=child_path).values("child")
+        .annotate(**_unit_aggregates(min_staff)).order_by()
+    }
+    tallies = {
+        row.pop("child"): row
+        for row in MemberTally.objects.filter(path__under=node.path).annotate(child=child_path).values("child")
+        .annotate(**{name: Sum(name) for name in TALLY_FIGURES}).order_by()
+    }
+    rows = [
+        ChildCoverage(node=child, coverage=_coverage(units.get(child.path, {}), tallies.get(child.path, {}),
+                                                     min_staff))
+        for child in OrgNode.objects.filter(parent=node).order_by("name", "pk")
+    ]
+    if node.path in units or node.path in tallies:
+        rows.append(ChildCoverage(node=None, coverage=_coverage(units.get(node.path, {}),
+                                                                tallies.get(node.path, {}), min_staff)))
+    return rows
 
 
 ROLE_ORDER = {role: index for index, role in enumerate(OfficerRole.values)}
@@ -180,7 +295,9 @@ def node_officers(node: OrgNode) -> list[Officer]:
 
 
 def findings_for(node: OrgNode, officers: list[Officer], today: datetime.date | None = None) -> list[Finding]:
-    return node_findings(node, officers, today or datetime.date.today())
+    """The node's checks; a union's member rules read its members as counted from the member records."""
+    members, women = own_member_counts(node) if node.is_union else (0, 0)
+    return node_findings(node, officers, today or datetime.date.today(), members=members, women_members=women)
 
 
 def unit_list(user, node: OrgNode, *, search: str = "", kind: str = "", ownership: str = "",

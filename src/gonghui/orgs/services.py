@@ -6,6 +6,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Value
@@ -31,7 +32,7 @@ from .models import (
 
 NODE_FIELDS = (
     "name", "code", "formation", "founded_on", "approved_on", "approval_ref", "term_start", "term_years",
-    "member_count", "women_member_count", "women_committee_established", "address",
+    "women_committee_established", "address",
 )
 UNIT_FIELDS = (
     "name", "credit_code", "kind", "ownership", "industry", "staff_count", "women_count",
@@ -109,17 +110,27 @@ def node_update(*, actor, node: OrgNode, **fields: Any) -> OrgNode:
     return node
 
 
-def _rewrite_prefix(queryset, old: str, new: str) -> int:
-    """Replace the leading `old` of every path in `queryset` by `new`, in one UPDATE."""
-    return queryset.filter(path__under=old).update(
-        path=Concat(Value(new), Substr("path", len(old) + 1, output_field=OrgNode._meta.get_field("path")))
-    )
+def _rewrite_prefix(queryset, old: str, new: str, field: str = "path") -> int:
+    """Replace the leading `old` of every `field` path in `queryset` by `new`, in one UPDATE."""
+    return queryset.filter(**{f"{field}__under": old}).update(**{
+        field: Concat(Value(new), Substr(field, len(old) + 1, output_field=OrgNode._meta.get_field("path")))
+    })
+
+
+# Records of other apps that carry an org path (app label, model, path fields): moved with the subtree.
+PATH_CARRIERS = (
+    ("members", "Member", ("path", "transfer_to_path")),
+    ("members", "MemberTally", ("path",)),
+    ("members", "WomenRecord", ("path",)),
+    ("members", "Transfer", ("from_path", "to_path")),
+    ("members", "ImportJob", ("path",)),
+)
 
 
 @transaction.atomic
 def node_move(*, actor, node: OrgNode, new_parent: OrgNode) -> OrgNode:
-    """Put `node` and its whole subtree under `new_parent`: paths of nodes and units are rewritten by
-    prefix in two statements, whatever the size of the subtree."""
+    """Put `node` and its whole subtree under `new_parent`: paths of nodes, units and the member records
+    under them are rewritten by prefix, one statement each, whatever the size of the subtree."""
     locked = {n.pk: n for n in OrgNode.objects.select_for_update().filter(pk__in=[node.pk, new_parent.pk])
               .order_by("pk")}
     node, new_parent = locked[node.pk], locked[new_parent.pk]
@@ -135,6 +146,10 @@ def node_move(*, actor, node: OrgNode, new_parent: OrgNode) -> OrgNode:
     _rewrite_prefix(OrgNode.objects.all(), old_path, new_path)
     OrgNode.objects.filter(path__under=new_path).update(depth=F("depth") + depth_change)
     _rewrite_prefix(Unit.objects.all(), old_path, new_path)
+    for app_label, model_name, fields in PATH_CARRIERS:
+        model = apps.get_model(app_label, model_name)
+        for field in fields:
+            _rewrite_prefix(model.objects.all(), old_path, new_path, field)
     OrgNode.objects.filter(pk=node.pk).update(parent=new_parent)
     node.refresh_from_db()
     # Covered units now lie in the area of their union's new place.

@@ -7,6 +7,7 @@ app_name = "orgs"
 urlpatterns = [
     path("picker/", views.node_picker, name="node_picker"),
     path("<int:pk>/", views.node_detail, name="node_detail"),
+    path("<int:pk>/stats/", views.node_stats, name="node_stats"),
     path("<int:pk>/edit/", views.node_edit, name="node_edit"),
     path("<int:pk>/move/", views.node_move, name="node_move"),
     path("<int:pk>/children/new/", views.node_create, name="node_create"),

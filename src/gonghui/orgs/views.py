@@ -6,17 +6,20 @@ from __future__ import annotations
 import copy
 import datetime
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from gonghui.accounts import policy
+from gonghui.members.models import Status
 
 from . import selectors, services
 from .forms import MoveForm, NodeForm, OfficerForm, UnitForm
@@ -56,9 +59,62 @@ def node_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "officers": officers,
         "today": today,
         "findings": selectors.findings_for(node, officers, today),
+        "own_members": selectors.own_member_counts(node) if node.is_union else None,
         "coverage": selectors.coverage(node),
     })
     return render(request, "orgs/node_detail.html", context)
+
+
+STATS_PAGE_SIZE = 50
+
+
+@login_required
+@vary_on_headers("HX-Request")
+def node_stats(request: HttpRequest, pk: int) -> HttpResponse:
+    """The coverage dashboard of a node's subtree: figures, charts and one row per child, each opening that
+    child's dashboard. A fixed number of queries whatever the size of the subtree."""
+    node = selectors.get_node_for_user(request.user, pk)
+    rows = selectors.child_coverage(node)
+    page = Paginator(rows, STATS_PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {"node": node, "page": page, "rows": page.object_list,
+               "min_staff": settings.GONGHUI_RULES["COVERAGE_MIN_STAFF"]}
+    if request.htmx and request.htmx.target == "stats-children":
+        return render(request, "orgs/_stats_children.html", context)
+    coverage = selectors.coverage(node)
+    context.update({
+        "crumbs": selectors.breadcrumbs(request.user, node),
+        "coverage": coverage,
+        "status_rows": [(status, Status(status).label, count)
+                        for status, count in coverage.members_by_status.items()],
+        "chart": stats_chart_data(node, coverage, rows),
+    })
+    return render(request, "orgs/node_stats.html", context)
+
+
+def stats_chart_data(node, coverage, rows) -> dict:
+    """What the dashboard's charts draw (json_script): labels in the user's language, drill-down URLs."""
+    children = [row for row in rows if row.node is not None]
+    return {
+        "status": [{"name": str(Status(status).label), "value": count}
+                   for status, count in coverage.members_by_status.items() if count],
+        "children": {
+            "names": [row.node.name for row in children],
+            "urls": [reverse("orgs:node_stats", args=[row.node.pk]) for row in children],
+            "founding": [_pct(row.coverage.founding_rate) for row in children],
+            "founding_min_staff": [_pct(row.coverage.founding_rate_min_staff) for row in children],
+            "membership": [_pct(row.coverage.membership_rate) for row in children],
+        },
+        "labels": {
+            "founding": _("Union founding rate (all units)"),
+            "founding_min_staff": _("Union founding rate (%(n)d+ staff)") % {"n": coverage.min_staff},
+            "membership": _("Membership rate"),
+            "status": _("Members by status"),
+        },
+    }
+
+
+def _pct(value: float | None) -> float | None:
+    return None if value is None else round(value * 100, 1)
 
 
 @login_required
