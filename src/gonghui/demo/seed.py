@@ -1,16 +1,18 @@
-"""The demo county: a county federation, 3 street federations, community joint unions, about 60 units
-(schools, hospitals, kindergartens, enterprises of several ownerships and sizes, some without a union),
-officers with terms (some overdue) and one demo account per role.
+"""The demo county: a county federation, 3 street federations, community joint unions and an industry
+joint union for riders and couriers, about 65 units (schools, hospitals, kindergartens, enterprises of
+several ownerships and sizes, some without a union), officers with terms (some overdue), one demo account
+per role, and about 5,000 members with their history (demo/members.py).
 
-Deterministic: the same seed gives the same names, codes and figures. Built through the services, so the
-audit log starts with the records' creation, as it would in real use.
+Deterministic: the same seed gives the same names, codes and figures (dates that must be recent, such as a
+transfer waiting or a due date, are counted from the day of the build). The tree is built through the
+services, so the audit log starts with the records' creation, as it would in real use.
 """
 
 from __future__ import annotations
 
 import datetime
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db import transaction
 
@@ -20,6 +22,7 @@ from gonghui.orgs import services as org_services
 from gonghui.orgs.models import Formation, Level, OfficerRole, OrgNode, Unit
 from gonghui.orgs.rules import committee_size_range
 
+from . import members as demo_members
 from .identifiers import credit_code
 from .names import person_name
 
@@ -83,6 +86,16 @@ UNCOVERED_UNITS = [
     ("TYZ", "桃源农家乐合作社", "enterprise", "collective", "H", 9, 0.7),
 ]
 
+# An industry joint union for the new forms of employment (riders, couriers, drivers, online marketers):
+# (street code, union code, union name, [(unit name, kind, ownership, industry, staff, women share)])
+NEW_FORM_UNION = ("XCJD", "XCKD", "新城快递物流行业联合工会", [
+    ("云达快递新城营业部", "enterprise", "private", "G", 42, 0.12),
+    ("蜂鸟同城配送新城站", "enterprise", "private", "G", 56, 0.07),
+    ("畅行网约车服务有限公司", "enterprise", "private", "G", 31, 0.1),
+    ("安运货运有限公司", "enterprise", "private", "G", 27, 0.04),
+    ("优选直播电商服务有限公司", "enterprise", "private", "L", 14, 0.57),
+])
+
 DEMO_ACCOUNTS = [
     # (username, name, role, node code)
     ("qu_admin", "周建国", Role.FEDERATION_ADMIN, ROOT_CODE),
@@ -104,6 +117,8 @@ class SeedResult:
     nodes: int
     units: int
     accounts: list[tuple[str, str, str, str]]
+    members_created: bool = False
+    members: dict[str, int] = field(default_factory=dict)
 
 
 def _term(rng: random.Random, *, overdue: bool, years: int) -> datetime.date:
@@ -113,7 +128,8 @@ def _term(rng: random.Random, *, overdue: bool, years: int) -> datetime.date:
     return datetime.date(2026 - rng.randint(0, years - 2), rng.randint(1, 10), rng.randint(1, 28))
 
 
-def _officers(rng: random.Random, node: OrgNode, *, size: int, audit: bool, women: bool) -> None:
+def _officers(rng: random.Random, node: OrgNode, *, size: int, audit: bool, women: bool,
+              members: int = 0) -> None:
     start = node.term_start
     end = node.term_end
     roles = [OfficerRole.CHAIR] + [OfficerRole.VICE_CHAIR] * (1 if size >= 5 else 0)
@@ -126,7 +142,7 @@ def _officers(rng: random.Random, node: OrgNode, *, size: int, audit: bool, wome
         female = role == OfficerRole.WOMEN_DIRECTOR or rng.random() < 0.45
         org_services.officer_create(
             actor=None, node=node, name=person_name(rng, female=female), gender="F" if female else "M",
-            role=role, is_full_time=(index == 0 and node.member_count >= 200), term_start=start, term_end=end,
+            role=role, is_full_time=(index == 0 and members >= 200), term_start=start, term_end=end,
         )
 
 
@@ -142,7 +158,7 @@ def _union(rng: random.Random, *, parent: OrgNode, code: str, name: str, level: 
         founded_on=datetime.date(rng.randint(1985, 2016), rng.randint(1, 12), rng.randint(1, 28)),
         approved_on=None if quirk == "unapproved" else datetime.date(2017, 3, 1),
         approval_ref="" if quirk == "unapproved" else f"滨工发〔2017〕{rng.randint(3, 60)}号",
-        term_start=term_start, term_years=years, member_count=members, women_member_count=women_members,
+        term_start=term_start, term_years=years,
         women_committee_established=women_members >= 10 and quirk != "no_women_committee",
         address=f"滨湖区{parent.name[:2]}路{rng.randint(1, 300)}号",
     )
@@ -155,7 +171,7 @@ def _union(rng: random.Random, *, parent: OrgNode, code: str, name: str, level: 
     if members < 25:
         _officers_organiser(rng, node)
     else:
-        _officers(rng, node, size=size, audit=quirk != "no_audit", women=women_members >= 10)
+        _officers(rng, node, size=size, audit=quirk != "no_audit", women=women_members >= 10, members=members)
     return node
 
 
@@ -185,21 +201,27 @@ def demo_exists() -> bool:
 
 
 @transaction.atomic
-def build_demo(seed: int = 2026) -> SeedResult:
+def build_demo(seed: int = 2026, *, today: datetime.date | None = None) -> SeedResult:
     """Build the demo county once; a second call keeps what is there and only makes sure the demo
-    accounts exist."""
+    accounts exist. Members are added once too, also to a county built before they were part of the demo."""
     created = not demo_exists()
     if created:
         _build(random.Random(seed))
     accounts = _ensure_accounts()
-    return SeedResult(created=created, nodes=OrgNode.objects.count(), units=Unit.objects.count(), accounts=accounts)
+    root = OrgNode.objects.get(code=ROOT_CODE)
+    members_created = not demo_members.demo_members_exist(root)
+    if members_created:
+        # A random stream of its own: the org tree above stays the same whether or not members follow.
+        demo_members.build_members(random.Random(seed + 1), root, today=today)
+    return SeedResult(created=created, nodes=OrgNode.objects.count(), units=Unit.objects.count(), accounts=accounts,
+                      members_created=members_created, members=demo_members.member_figures(root))
 
 
 def _build(rng: random.Random) -> None:
     root = org_services.node_create(
         actor=None, parent=None, level=Level.COUNTY_FEDERATION, name="滨湖区总工会", code=ROOT_CODE,
         founded_on=datetime.date(1984, 6, 1), term_start=datetime.date(2022, 6, 18), term_years=5,
-        member_count=0, address="滨湖区人民路18号",
+        address="滨湖区人民路18号",
     )
     _officers(rng, root, size=5, audit=True, women=True)
     streets: dict[str | None, OrgNode] = {None: root}
@@ -231,16 +253,15 @@ def _build(rng: random.Random) -> None:
     # Inside the first middle school: teaching-group union groups; inside the hospital: a branch.
     school = OrgNode.objects.get(code="HBYZ")
     for code, name in [("HBYZ-YW", "语文组工会小组"), ("HBYZ-SX", "数学组工会小组"), ("HBYZ-XZ", "行政后勤工会小组")]:
-        group = org_services.node_create(actor=None, parent=school, level=Level.UNION_GROUP, name=name, code=code,
-                                         member_count=rng.randint(12, 30))
+        group = org_services.node_create(actor=None, parent=school, level=Level.UNION_GROUP, name=name, code=code)
         org_services.officer_create(actor=None, node=group, name=person_name(rng, female=True), gender="F",
                                     role=OfficerRole.GROUP_LEADER, term_start=school.term_start,
                                     term_end=school.term_end)
     hospital = OrgNode.objects.get(code="QRMYY")
     branch = org_services.node_create(actor=None, parent=hospital, level=Level.BRANCH_UNION, name="内科分工会",
-                                      code="QRMYY-NK", member_count=214, women_member_count=160)
+                                      code="QRMYY-NK")
     org_services.node_create(actor=None, parent=branch, level=Level.UNION_GROUP, name="心内科工会小组",
-                             code="QRMYY-NK-XN", member_count=38, women_member_count=29)
+                             code="QRMYY-NK-XN")
 
     # Small units covered jointly by the community unions, then unions' member counts follow their units.
     for community in communities:
@@ -253,14 +274,20 @@ def _build(rng: random.Random) -> None:
                          staff=staff, women_share=women_share, area=community, union=community)
             total_staff += unit.staff_count
             total_women += unit.women_count
-        members = round(total_staff * 0.9)
-        org_services.node_update(actor=None, node=community, member_count=members,
-                                 women_member_count=min(members, round(total_women * 0.9)),
+        org_services.node_update(actor=None, node=community,
                                  women_committee_established=round(total_women * 0.9) >= 10)
 
     for street_code, name, kind, ownership, industry, staff, women_share in UNCOVERED_UNITS:
         _unit(rng, name=name, kind=kind, ownership=ownership, industry=industry, staff=staff,
               women_share=women_share, area=streets[street_code], union=None)
+
+    street_code, code, name, units = NEW_FORM_UNION
+    staff = sum(unit[4] for unit in units)
+    joint = _union(rng, parent=streets[street_code], code=code, name=name, level=Level.JOINT_UNION, staff=staff,
+                   women_share=0.12, overdue=False)
+    for unit_name, kind, ownership, industry, unit_staff, women_share in units:
+        _unit(rng, name=unit_name, kind=kind, ownership=ownership, industry=industry, staff=unit_staff,
+              women_share=women_share, area=joint, union=joint)
 
 
 def _ensure_accounts() -> list[tuple[str, str, str, str]]:

@@ -1,0 +1,173 @@
+"""The demo members and the district generator (gonghui seed)."""
+
+import datetime
+import re
+from collections import Counter
+
+import pytest
+from django.core.management import call_command
+from stdnum.cn import ric
+
+from gonghui.accounts.models import User
+from gonghui.core.validators import citizen_id_birth_date, citizen_id_gender, clean_citizen_id
+from gonghui.demo.identifiers import citizen_id_from
+from gonghui.demo.seed import ROOT_CODE, build_demo
+from gonghui.members import selectors, tally
+from gonghui.members.identity import clean_mobile, name_search_keys
+from gonghui.members.models import (
+    EmploymentType,
+    EventKind,
+    FivePeriod,
+    Member,
+    MembershipEvent,
+    MemberTally,
+    NewFormGroup,
+    RetainReason,
+    Status,
+    Transfer,
+    TransferStatus,
+    WomenRecord,
+)
+from gonghui.members.women.services import record_details
+from gonghui.orgs.models import Level, OrgNode, Unit
+
+CARD_RE = re.compile(r"^([A-Z0-9][A-Z0-9_-]*)-(\d{6})$")
+TODAY = datetime.date(2026, 11, 23)
+
+
+@pytest.fixture
+def demo(db):
+    build_demo(today=TODAY)
+    return OrgNode.objects.get(code=ROOT_CODE)
+
+
+def _tally_rows() -> list[tuple]:
+    return sorted(MemberTally.objects.values_list("union_id", "node_id", "path", *tally.FIGURES))
+
+
+def _counts() -> dict[str, int]:
+    return {"members": Member.objects.count(), "events": MembershipEvent.objects.count(),
+            "transfers": Transfer.objects.count(), "women": WomenRecord.objects.count(),
+            "nodes": OrgNode.objects.count(), "units": Unit.objects.count(), "tallies": MemberTally.objects.count()}
+
+
+def test_it_builds_the_demo_members_once_and_keeps_them_on_a_second_run(db, capsys):
+    call_command("seed", "--scale", "demo")
+    first = capsys.readouterr().out
+    counts = _counts()
+    cards = sorted(Member.objects.values_list("card_no", "name", "status"))
+    assert counts["members"] > 4000
+    assert "会员已生成" in first and "member" in first
+
+    call_command("seed", "--scale", "demo")
+    second = capsys.readouterr().out
+    assert "会员已存在" in second
+    assert _counts() == counts
+    assert sorted(Member.objects.values_list("card_no", "name", "status")) == cards
+
+
+def test_it_gives_every_member_a_valid_citizen_id_matching_gender_and_birth_date(demo):
+    members = list(Member.objects.all())
+    numbers = [member.citizen_id_clear for member in members]
+    assert len(set(numbers)) == len(numbers)
+    for member, number in zip(members, numbers, strict=True):
+        assert clean_citizen_id(number) == number
+        assert citizen_id_gender(number) == member.gender
+        assert citizen_id_birth_date(number) == member.birth_date
+        assert clean_mobile(member.mobile_clear) == member.mobile_clear
+        assert (member.name_pinyin, member.name_initials) == name_search_keys(member.name)
+        assert member.path == (member.group.path if member.group_id else member.union.path)
+
+
+def test_it_numbers_member_cards_by_the_rule_without_duplicates(demo):
+    cards = list(Member.objects.values_list("card_no", flat=True))
+    assert len(cards) == len(set(cards))
+    codes = set(OrgNode.objects.values_list("code", flat=True))
+    per_union: dict[str, list[int]] = {}
+    for card in cards:
+        match = CARD_RE.match(card)
+        assert match and match.group(1) in codes, card
+        per_union.setdefault(match.group(1), []).append(int(match.group(2)))
+    # each union counts from 000001 without gaps
+    for numbers in per_union.values():
+        assert sorted(numbers) == list(range(1, len(numbers) + 1))
+
+
+def test_it_covers_every_membership_status_and_history_step(demo):
+    statuses = Counter(Member.objects.values_list("status", flat=True))
+    assert set(statuses) == set(Status.values)
+    assert statuses[Status.ACTIVE] > 0.95 * sum(statuses.values())
+    assert statuses[Status.APPLICANT] == 2
+    assert statuses[Status.IN_TRANSFER] == Transfer.objects.filter(status=TransferStatus.PENDING).count() >= 2
+    assert set(Transfer.objects.values_list("status", flat=True)) == set(TransferStatus.values)
+    reasons = Counter(Member.objects.filter(status=Status.RETAINED).values_list("retain_reason", flat=True))
+    assert reasons[RetainReason.RETIRED] > 50 and reasons[RetainReason.UNEMPLOYED] >= 1
+    assert reasons[RetainReason.UNIT_CLOSED] >= 1
+    kept = Member.objects.filter(retain_reason=RetainReason.UNIT_CLOSED)
+    assert {member.union.level for member in kept} == {Level.STREET_FEDERATION}
+    assert set(MembershipEvent.objects.values_list("kind", flat=True)) == set(EventKind.values) - {EventKind.IMPORTED}
+    # each member's history starts with joining (or applying) and ends in their current status
+    for member in Member.objects.exclude(status=Status.ACTIVE).prefetch_related("events"):
+        events = list(member.events.all())
+        assert events[0].kind in (EventKind.JOINED, EventKind.APPLIED)
+        assert events[-1].status_after == member.status, member
+    # a transfer under way is seen by the receiving union
+    chair = User.objects.get(username="chair")
+    school = OrgNode.objects.get(code="HBYZ")
+    assert selectors.pending_transfers(chair, school)["incoming"]
+    assert selectors.pending_transfers(chair, school)["outgoing"]
+    admin = User.objects.get(username="qu_admin")
+    assert selectors.inactive_members(admin, demo, today=TODAY).count() > 20
+
+
+def test_it_keeps_the_units_ratios_of_members_women_and_migrant_workers(demo):
+    checked = 0
+    for unit in Unit.objects.filter(covering_union__isnull=False, staff_count__gte=40):
+        on_staff = Member.objects.filter(unit=unit).exclude(status__in=[Status.APPLICANT, Status.REFUSED]).exclude(
+            employment_type=EmploymentType.RETIRED)
+        count = on_staff.count()
+        assert 0.8 * unit.staff_count <= count <= unit.staff_count, unit
+        women = on_staff.filter(gender="F").count()
+        assert abs(women / count - unit.women_count / unit.staff_count) < 0.05, unit
+        migrants = on_staff.filter(employment_type=EmploymentType.MIGRANT).count()
+        assert abs(migrants / count - unit.migrant_worker_count / unit.staff_count) < 0.05, unit
+        checked += 1
+    assert checked > 20
+    new_form = Counter(Member.objects.exclude(new_form_group="").values_list("new_form_group", flat=True))
+    assert {NewFormGroup.COURIER, NewFormGroup.FOOD_DELIVERY, NewFormGroup.RIDE_HAILING} <= set(new_form)
+    ethnicities = Counter(Member.objects.values_list("ethnicity", flat=True))
+    assert 0.9 < ethnicities["汉族"] / sum(ethnicities.values()) < 0.99 and len(ethnicities) > 5
+    assert Member.objects.filter(group__isnull=False).count() >= 60
+
+
+def test_it_links_the_demo_member_account_to_a_member_record(demo):
+    member = Member.objects.get(user__username="member")
+    assert member.name == "李静" and member.group.code == "HBYZ-YW" and member.status == Status.ACTIVE
+
+
+def test_it_records_women_workers_in_each_of_the_five_periods_and_checks_due(demo):
+    stages = Counter(record_details(record)["stage"] for record in WomenRecord.objects.exclude(details=""))
+    assert stages[FivePeriod.PREGNANT] >= 3 and stages[FivePeriod.MATERNITY] >= 3 and stages[FivePeriod.NURSING] >= 2
+    assert not WomenRecord.objects.exclude(member__gender="F").exists()
+    women = User.objects.get(username="women")
+    from gonghui.members.women import selectors as women_selectors
+
+    school = OrgNode.objects.get(code="HBYZ")
+    assert women_selectors.check_due(women, school, "gynaecological", TODAY).exists()
+    assert women_selectors.member_ids_on_leave_or_nursing(women, school, TODAY)
+
+
+def test_it_leaves_the_member_tallies_as_a_full_rebuild_finds_them(demo):
+    before = _tally_rows()
+    assert before
+    tally.rebuild_all()
+    assert _tally_rows() == before
+    totals = tally.totals(MemberTally.objects.all())
+    assert totals["members"] == Member.objects.filter(status__in=[Status.ACTIVE, Status.IN_TRANSFER,
+                                                                  Status.RETAINED]).count()
+
+
+def test_it_computes_citizen_id_check_digits_as_stdnum_does():
+    for sequence in range(0, 1000, 7):
+        number = citizen_id_from("320115", f"19{60 + sequence % 40}0{1 + sequence % 9}1{sequence % 10}", sequence)
+        assert ric.calc_check_digit(number[:17] + "0") == number[17]
