@@ -14,7 +14,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from gonghui.accounts.models import Role, RoleAssignment, User
 from gonghui.core.models import AuditEntry
-from gonghui.members.models import Member, WomenRecord
+from gonghui.members.models import ImportJob, Member, WomenRecord
 from gonghui.orgs import services as org_services
 from gonghui.orgs.models import Level, OfficerRole, OrgNode, Unit
 
@@ -57,13 +57,18 @@ OBJECT_URLS = {
     "members:member_export": ("node", None),
     "members:card_sheet": ("node", None),
     "members:member_card": ("member", None),
+    "members:import_start": ("node", {"mode": "valid-rows"}),
+    "members:import_detail": ("import_job", None),
+    "members:import_run": ("import_job", {"mode": "valid-rows"}),
+    "members:import_errors": ("import_job", None),
 }
 OTHER_URLS = {
     "home", "audit_log", "accounts:login", "accounts:logout", "accounts:password_change",
     "accounts:switch_node", "accounts:set_language", "orgs:node_picker",
     "members:card_verify",  # public: what a card's QR code opens (tests/test_member_cards.py)
 }
-POST_ONLY = {"orgs:officer_delete", "accounts:role_revoke", "members:member_reveal", "members:women_check_record"}
+POST_ONLY = {"orgs:officer_delete", "accounts:role_revoke", "members:member_reveal", "members:women_check_record",
+             "members:import_run"}
 # 女职工 pages exist only for the women's officer and the chair: every other persona gets 404 even inside
 # their subtree (tests/test_women.py checks them persona by persona).
 WOMEN_ONLY = {"members:women_list", "members:women_record", "members:women_record_edit",
@@ -84,6 +89,11 @@ def _all_url_names(resolver=None, namespace=""):
     return names
 
 
+def _import_job(union):
+    """A checked roster import (its file already gone), as the import pages show one."""
+    return ImportJob.objects.create(union=union, path=union.path, original_name="花名册.xlsx", status="checked")
+
+
 @pytest.fixture
 def sides(world):
     """The three sides of the world: street A, street B, and another district C."""
@@ -98,12 +108,13 @@ def sides(world):
     return {
         "A": {"node": world.union_a, "unit": world.unit_a, "officer": world.officer_a,
               "assignment": world.chair_a.assignments.get(),
-              "member": make_member(world.union_a, "甲会员", female=True, group=world.group_a)},
+              "member": make_member(world.union_a, "甲会员", female=True, group=world.group_a),
+              "import_job": _import_job(world.union_a)},
         "B": {"node": world.union_b, "unit": world.unit_b, "officer": world.officer_b,
               "assignment": world.chair_b.assignments.get(),
-              "member": make_member(world.union_b, "乙会员", female=True)},
+              "member": make_member(world.union_b, "乙会员", female=True), "import_job": _import_job(world.union_b)},
         "C": {"node": union_c, "unit": unit_c, "officer": officer_c, "assignment": chair_c.assignments.get(),
-              "member": make_member(union_c, "丙会员", female=True)},
+              "member": make_member(union_c, "丙会员", female=True), "import_job": _import_job(union_c)},
     }
 
 
@@ -158,7 +169,8 @@ def test_it_gives_403_where_the_persona_may_look_but_not_change(client, world, p
     own = {"readonly_leader": world.union_a, "women_officer": world.union_a, "member": world.group_a}[persona]
     before = _state()
     targets = {"node": own, "unit": world.unit_a, "officer": world.officer_a,
-               "assignment": world.chair_a.assignments.get(), "member": make_member(world.union_a, female=True)}
+               "assignment": world.chair_a.assignments.get(), "member": make_member(world.union_a, female=True),
+               "import_job": _import_job(world.union_a)}
     before = _state()
     for name, (kind, body) in OBJECT_URLS.items():
         if name not in WRITE_URLS or name in WOMEN_ONLY:
@@ -182,7 +194,7 @@ def test_it_lets_a_member_see_their_group_but_not_their_units(client, world):
 def test_it_shows_every_page_inside_the_subtree_to_the_district_admin(client, world):
     client.force_login(world.district_admin)
     targets = {"node": world.union_a, "unit": world.unit_a, "officer": world.officer_a,
-               "member": make_member(world.union_a, female=True)}
+               "member": make_member(world.union_a, female=True), "import_job": _import_job(world.union_a)}
     for name, (kind, _body) in OBJECT_URLS.items():
         if name in POST_ONLY:
             continue
@@ -197,7 +209,8 @@ def test_it_sends_an_anonymous_visitor_to_the_login_page(client, world, name):
     kind = OBJECT_URLS.get(name, (None,))[0]
     target = {"node": world.union_a, "unit": world.unit_a, "officer": world.officer_a,
               "assignment": world.chair_a.assignments.get(),
-              "member": make_member(world.union_a, female=True) if kind == "member" else None}.get(kind)
+              "member": make_member(world.union_a, female=True) if kind == "member" else None,
+              "import_job": _import_job(world.union_a) if kind == "import_job" else None}.get(kind)
     url = reverse(name, args=[target.pk]) if target else reverse(name)
     response = client.get(url)
     assert response.status_code in (302, 405)

@@ -179,14 +179,30 @@ def import_check(*, job: ImportJob) -> ImportJob:
     return job
 
 
-def import_run(*, job: ImportJob, actor, mode: str | None = None) -> ImportJob:
-    """Check the file again against the registry as it is now, then write the valid rows in one transaction."""
+def _check_runnable(job: ImportJob, mode: str | None) -> None:
     if job.status not in (ImportStatus.CHECKED, ImportStatus.FAILED, ImportStatus.UPLOADED):
         raise ValidationError(_("This roster has already been imported or is being imported."))
+    if not job.file:
+        raise ValidationError(_("The file of this roster is no longer kept: upload it again."))
     if mode is not None:
         if mode not in ImportMode.values:
             raise ValidationError({"mode": _("Choose how to import.")})
         job.mode = mode
+
+
+def import_queue(*, job: ImportJob, mode: str | None = None) -> ImportJob:
+    """Mark a large roster's import as started, for the worker to run (tasks.import_roster)."""
+    _check_runnable(job, mode)
+    job.status, job.error, job.processed = ImportStatus.RUNNING, "", 0
+    job.save(update_fields=["mode", "status", "error", "processed", "updated_at"])
+    return job
+
+
+def import_run(*, job: ImportJob, actor, mode: str | None = None, queued: bool = False) -> ImportJob:
+    """Check the file again against the registry as it is now, then write the valid rows in one transaction.
+    `queued`: the worker runs a job that import_queue() marked as started."""
+    if not (queued and job.status == ImportStatus.RUNNING):
+        _check_runnable(job, mode)
     job.status, job.error, job.processed = ImportStatus.RUNNING, "", 0
     job.save(update_fields=["mode", "status", "error", "processed", "updated_at"])
     try:
@@ -246,6 +262,15 @@ def checks_in_background(job: ImportJob) -> bool:
 
 
 # ---- the error workbook --------------------------------------------------------------------------------
+
+@transaction.atomic
+def import_errors_export(*, actor, job: ImportJob) -> bytes:
+    """The error workbook for a person: it holds the rejected rows' personal data, so the download is logged."""
+    data = error_workbook(job)
+    audit.record(actor=actor, action=AuditEntry.Action.EXPORT, instance=job, org_path=job.union.path,
+                 after={"file": job.original_name, "rows with errors": job.rejected})
+    return data
+
 
 def error_workbook(job: ImportJob) -> bytes:
     """The rejected rows as they were in the file, with a 错误原因 column, as .xlsx."""
