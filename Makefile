@@ -73,6 +73,7 @@ messages:
 
 bench: install-dev
 	$(BIN)/python bench/org_subtree.py
+	$(BIN)/python bench/coverage_stats.py
 
 clean:
 	rm -rf $(VENV) node_modules var src/gonghui/static/vendor

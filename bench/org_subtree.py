@@ -2,7 +2,7 @@
 
 Builds a province (10 cities × 10 counties × N streets per county, each street with joint and grassroots
 unions, union groups and units) in a throw-away database, then times the reads the org pages make:
-"how many nodes / units / members under X" and the node page's per-child figures and coverage.
+"how many nodes / unions / units under X" and the node page's per-child figures and coverage.
 
     .venv/bin/python bench/org_subtree.py [--streets-per-county 10] [--repeat 5]
 
@@ -82,16 +82,14 @@ def build(streets_per_county: int) -> dict[str, int]:
             for s in range(streets_per_county):
                 street = add(county, Level.STREET_FEDERATION, f"街道{c}-{k}-{s}")
                 for j in range(20):
-                    joint = add(street, Level.JOINT_UNION, f"联合{j}", formation=Formation.JOINT,
-                                member_count=60, women_member_count=20)
+                    joint = add(street, Level.JOINT_UNION, f"联合{j}", formation=Formation.JOINT)
                     for _ in range(5):
                         add_unit(joint, joint, 15)
                 for g in range(80):
-                    union = add(street, Level.GRASSROOTS_UNION, f"基层{g}", formation=Formation.INDEPENDENT,
-                                member_count=90, women_member_count=40)
+                    union = add(street, Level.GRASSROOTS_UNION, f"基层{g}", formation=Formation.INDEPENDENT)
                     add_unit(street, union, 95)
                     for q in range(2):
-                        add(union, Level.UNION_GROUP, f"小组{q}", member_count=45)
+                        add(union, Level.UNION_GROUP, f"小组{q}")
                 for _ in range(20):
                     add_unit(street, None, 40)
     started = time.perf_counter()
@@ -109,7 +107,8 @@ CTE_NODES = """
 WITH RECURSIVE sub(id) AS (
     SELECT id FROM orgs_orgnode WHERE id = %s
     UNION ALL SELECT n.id FROM orgs_orgnode n JOIN sub ON n.parent_id = sub.id
-) SELECT COUNT(*), COALESCE(SUM(n.member_count), 0) FROM orgs_orgnode n JOIN sub ON n.id = sub.id
+) SELECT COUNT(*), SUM(CASE WHEN n.level IN ('joint_union', 'grassroots_union') THEN 1 ELSE 0 END)
+  FROM orgs_orgnode n JOIN sub ON n.id = sub.id
 """
 CTE_UNITS = """
 WITH RECURSIVE sub(id) AS (
@@ -140,10 +139,10 @@ def main() -> None:
     setup_django()
 
     from django.db import connection
-    from django.db.models import Count, Sum
+    from django.db.models import Count, Q
 
     from gonghui.orgs import selectors
-    from gonghui.orgs.models import Level, OrgNode, Unit
+    from gonghui.orgs.models import UNION_LEVELS, Level, OrgNode, Unit
 
     sizes = build(args.streets_per_county)
     print(f"database: {connection.vendor}; built {sizes['nodes']:,} nodes and {sizes['units']:,} units "
@@ -162,7 +161,8 @@ def main() -> None:
     for label, node in targets.items():
         def by_path(node=node, lookup="under"):
             subtree = {f"path__{lookup}": node.path}
-            figures = OrgNode.objects.filter(**subtree).aggregate(n=Count("id"), m=Sum("member_count"))
+            figures = OrgNode.objects.filter(**subtree).aggregate(
+                n=Count("id"), m=Count("id", filter=Q(level__in=UNION_LEVELS)))
             return figures["n"], figures["m"], Unit.objects.filter(**subtree).count()
 
         def by_like(node=node):

@@ -117,3 +117,32 @@ def test_it_grants_a_role_then_finds_it_in_the_audit_log(page, live_server, worl
     expect(page.get_by_test_id("audit-table")).to_contain_text("工会干事")
     expect(page.get_by_test_id("audit-table")).not_to_contain_text("乙主席")
     shot(page, "08-audit-log")
+
+
+def test_it_opens_the_coverage_dashboard_and_drills_down_by_clicking_a_bar(page, live_server, world, shot):
+    from ..conftest import make_member
+
+    for index in range(3):
+        make_member(world.union_a, f"甲会员{index}", female=index == 0)
+    make_member(world.joint_a, "联合会员", employment_type="migrant")
+    sign_in(page, live_server, world.district_admin)
+    page.get_by_test_id("children-table").get_by_role("link", name="甲街道总工会").click()
+    page.get_by_test_id("stats-link").click()
+    expect(page.get_by_test_id("stats-title")).to_contain_text("甲街道总工会")
+    expect(page.locator('[data-figure="members"]')).to_have_text("4")
+    expect(page.locator("#chart-status canvas")).to_have_count(1)
+    expect(page.locator("#chart-children canvas")).to_have_count(1)
+    shot(page, "coverage-dashboard")
+
+    # the first bar of the first series is 甲中学工会's: click it on the canvas
+    x, y = page.evaluate("""() => {
+        const chart = echarts.getInstanceByDom(document.getElementById('chart-children'));
+        const [x, y] = chart.convertToPixel({seriesIndex: 0}, [0, 50]);
+        const box = document.getElementById('chart-children').getBoundingClientRect();
+        return [box.left + x, box.top + y];
+    }""")
+    page.mouse.click(x, y)
+    expect(page.get_by_test_id("stats-title")).to_contain_text("甲中学工会")
+    expect(page.locator('[data-figure="members"]')).to_have_text("3")
+    page.get_by_test_id("stats-up").click()
+    expect(page.get_by_test_id("stats-title")).to_contain_text("甲街道总工会")

@@ -277,7 +277,8 @@ def child_coverage(node: OrgNode) -> list[ChildCoverage]:
     rows = [
         ChildCoverage(node=child, coverage=_coverage(units.get(child.path, {}), tallies.get(child.path, {}),
                                                      min_staff))
-        for child in OrgNode.objects.filter(parent=node).order_by("name", "pk")
+        for child in OrgNode.objects.filter(parent=node).only("id", "name", "code", "level", "path", "parent_id")
+        .order_by("name", "pk")
     ]
     if node.path in units or node.path in tallies:
         rows.append(ChildCoverage(node=None, coverage=_coverage(units.get(node.path, {}),

@@ -86,20 +86,21 @@ def node_stats(request: HttpRequest, pk: int) -> HttpResponse:
         "coverage": coverage,
         "status_rows": [(status, Status(status).label, count)
                         for status, count in coverage.members_by_status.items()],
-        "chart": stats_chart_data(node, coverage, rows),
+        "chart": stats_chart_data(coverage, rows),
     })
     return render(request, "orgs/node_stats.html", context)
 
 
-def stats_chart_data(node, coverage, rows) -> dict:
+def stats_chart_data(coverage, rows) -> dict:
     """What the dashboard's charts draw (json_script): labels in the user's language, drill-down URLs."""
     children = [row for row in rows if row.node is not None]
+    url = reverse("orgs:node_stats", args=[0]).replace("/0/", "/%d/")  # one reverse() for every child
     return {
         "status": [{"name": str(Status(status).label), "value": count}
                    for status, count in coverage.members_by_status.items() if count],
         "children": {
             "names": [row.node.name for row in children],
-            "urls": [reverse("orgs:node_stats", args=[row.node.pk]) for row in children],
+            "urls": [url % row.node.pk for row in children],
             "founding": [_pct(row.coverage.founding_rate) for row in children],
             "founding_min_staff": [_pct(row.coverage.founding_rate_min_staff) for row in children],
             "membership": [_pct(row.coverage.membership_rate) for row in children],
