@@ -46,11 +46,15 @@ def setup_django() -> None:
 
 
 def seed_offers_district() -> bool:
+    """Whether `gonghui seed --scale district` exists (the option and the module that builds it)."""
+    import importlib.util
+
     from django.core.management import load_command_class
 
     parser = load_command_class("gonghui.core", "seed").create_parser("gonghui", "seed")
     scale = next((action for action in parser._actions if action.dest == "scale"), None)
-    return bool(scale and scale.choices and "district" in scale.choices)
+    offered = bool(scale and scale.choices and "district" in scale.choices)
+    return offered and importlib.util.find_spec("gonghui.demo.district") is not None
 
 
 class Writer:
@@ -232,7 +236,9 @@ def main() -> None:
         else:
             cursor.execute("VACUUM (ANALYZE)")
 
-    root = OrgNode.objects.filter(parent__isnull=True).order_by("id").first()
+    # the district: the top node with the most units under it
+    root = max(OrgNode.objects.filter(parent__isnull=True).order_by("id"),
+               key=lambda top: Unit.objects.filter(path__under=top.path).count())
     streets = list(OrgNode.objects.filter(path__under=root.path, level=Level.STREET_FEDERATION).order_by("path"))
     print(f"database: {connection.vendor}; data from {source} in {built:.1f} s: "
           f"{OrgNode.objects.count():,} nodes, {Unit.objects.count():,} units, {Member.objects.count():,} members")
