@@ -130,6 +130,7 @@ def member_rows(table: Table) -> tuple[list[int], list[list]]:
     width = len(table.header)
     person_at = [table.columns[f] for f in PERSON_FIELDS if f in table.columns]
     header_names = {text for text, name in HEADER_FIELDS.items() if name == "name"}
+    header_names.add(str(table.header[name_at]))  # the header repeated as written (*姓 名)
     numbers, rows = [], []
     first = table.first_row
     for offset, cells in enumerate(table.rows):

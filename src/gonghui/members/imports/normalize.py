@@ -285,7 +285,8 @@ def today() -> datetime.date:
 GENDERS = {"男": "M", "男性": "M", "M": "M", "MALE": "M", "女": "F", "女性": "F", "F": "F", "FEMALE": "F"}
 
 ETHNICITIES = {name: name for name in ETHNIC_GROUPS}
-ETHNICITIES.update({name[:-1]: name for name in ETHNIC_GROUPS if len(name) > 2})  # 汉 → 汉族, 维吾尔 → 维吾尔族
+# 汉 → 汉族, 维吾尔 → 维吾尔族
+ETHNICITIES.update({name[:-1]: name for name in ETHNIC_GROUPS if name.endswith("族")})
 ETHNICITIES["穿青人"] = ""  # recorded as 穿青人 on some IDs: no GB 3304 group, left empty with a warning below
 
 EDUCATION = {
