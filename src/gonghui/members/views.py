@@ -239,8 +239,12 @@ def member_membership(request: HttpRequest, pk: int) -> HttpResponse:
     key = request.POST.get("action") or request.GET.get("action") or ""
     action = ACTIONS.get(key)
     if action is None:
-        messages.error(request, _("Choose a membership step."))
-        return redirect("members:member_detail", pk=member.pk)
+        # no step chosen yet: the steps this member's status allows and this user may take
+        return render(request, "members/member_membership.html", {
+            "member": member, "action": None, "actions": _available_actions(request.user, member),
+            "crumbs": org_selectors.breadcrumbs(request.user, member.union)
+            if policy.has_perm(request.user, "orgs.view", member.union.path) else [],
+        })
     path = member.transfer_to_path if action.receiving_side and member.transfer_to_path else member.path
     if not policy.has_perm(request.user, "members.change", path):
         raise PermissionDenied  # the member is visible (the access helper passed), the step is not theirs
