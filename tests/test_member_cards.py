@@ -259,3 +259,15 @@ def test_it_masks_names_to_their_first_character():
     assert mask_name("欧阳娜娜") == "欧***"
     assert mask_name("买买提·艾力") == "买*****"
     assert mask_name("王") == "*"
+
+
+def test_it_sends_a_selection_too_large_for_one_file_back_to_the_list(client, world, zhang, monkeypatch):
+    from gonghui.members.documents import views
+
+    make_member(world.union_a, "李四")
+    monkeypatch.setattr(views, "MAX_CARDS", 1)
+    client.force_login(world.chair_a)
+    response = client.get(reverse("members:card_sheet", args=[world.union_a.pk]), {"employment_type": "employed"},
+                          follow=True)
+    assert response.redirect_chain[-1][0] == reverse("members:member_list", args=[world.union_a.pk]) + \
+        "?employment_type=employed"

@@ -10,6 +10,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from gonghui.core.models import AuditEntry
+from gonghui.members.documents import export
 from gonghui.members.documents.export import COLUMNS, FIRST_DATA_ROW
 from gonghui.members.documents.views import XLSX
 
@@ -209,3 +210,19 @@ def test_it_writes_text_that_looks_like_a_formula_as_text(client, world):
     sheet = _download(client, world.union_a, columns=["name", "post"]).active
     cell = sheet.cell(row=FIRST_DATA_ROW, column=2)
     assert cell.data_type == "s" and cell.value.startswith("=HYPERLINK")
+
+
+def test_it_escapes_markup_and_keeps_empty_cells_empty(client, world):
+    make_member(world.union_a, "张三", post="班组长 <一线> & 质检")
+    client.force_login(world.chair_a)
+    sheet = _download(client, world.union_a, columns=["name", "post", "unit", "group"]).active
+    assert [cell.value for cell in sheet[FIRST_DATA_ROW]] == ["张三", "班组长 <一线> & 质检", None, None]
+
+
+def test_it_refuses_a_roster_longer_than_an_excel_sheet(client, world, roster, monkeypatch):
+    monkeypatch.setattr(export, "MAX_ROWS", 2)
+    client.force_login(world.chair_a)
+    response = client.post(reverse("members:member_export", args=[world.union_a.pk]), {"columns": ["name"]})
+    assert response.status_code == 200
+    assert "不能放在一张 Excel 工作表中" in response.content.decode()
+    assert not AuditEntry.objects.filter(action=AuditEntry.Action.EXPORT).exists()

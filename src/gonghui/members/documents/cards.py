@@ -57,9 +57,15 @@ def _register_fonts() -> None:
     pdfmetrics.registerFont(UnicodeCIDFont(CJK_FONT))
 
 
+# The QR mask pattern. Choosing the best of the eight for each code (the library's default) takes 9 of the
+# 14 ms a card costs; for these addresses (version 7, byte mode) mask 3 scored within 1% of the best on
+# every one of 60 sampled tokens, so it is fixed.
+QR_MASK = 3
+
+
 def qr_matrix(data: str) -> list[list[bool]]:
     """The QR code's modules (True = dark), without the quiet zone: the card leaves white around it."""
-    code = qrcode.QRCode(error_correction=ERROR_CORRECT_M, border=0)
+    code = qrcode.QRCode(error_correction=ERROR_CORRECT_M, border=0, mask_pattern=QR_MASK)
     code.add_data(data)
     code.make(fit=True)
     return code.get_matrix()

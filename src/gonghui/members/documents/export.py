@@ -15,7 +15,9 @@ columns were in clear.
 from __future__ import annotations
 
 import datetime
+import io
 import tempfile
+import zipfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import IO, Any
@@ -35,7 +37,7 @@ from openpyxl.worksheet.cell_range import CellRange
 from openpyxl.worksheet.worksheet import Worksheet
 
 from gonghui.accounts import policy
-from gonghui.core import audit
+from gonghui.core import audit, crypto
 from gonghui.core.models import AuditEntry
 from gonghui.orgs.models import Gender, OrgNode
 
@@ -47,43 +49,40 @@ class Column:
     key: str
     label: Promise
     width: float
-    value: Callable[[Member], Any]
-    sensitive: bool = False
+    field: str  # what the selector's queryset yields for it (values_list)
+    sensitive: bool = False  # stored encrypted; shown masked unless revealed
     choices: type | None = None  # a TextChoices class: the stored value is shown by its label
 
 
-def _text(attribute: str) -> Callable[[Member], Any]:
-    return lambda member: getattr(member, attribute)
+def _label(text: str) -> Promise:
+    return pgettext_lazy("roster column", text)
 
 
 COLUMNS: list[Column] = [
-    Column("card_no", pgettext_lazy("roster column", "Member card no."), 14, _text("card_no")),
-    Column("name", pgettext_lazy("roster column", "Name"), 10, _text("name")),
-    Column("gender", pgettext_lazy("roster column", "Gender"), 6, _text("gender"), choices=Gender),
-    Column("ethnicity", pgettext_lazy("roster column", "Ethnicity"), 8, _text("ethnicity")),
-    Column("birth_date", pgettext_lazy("roster column", "Birth date"), 12, _text("birth_date")),
-    Column("citizen_id", pgettext_lazy("roster column", "Citizen ID number"), 21, lambda m: m.citizen_id_clear,
-           sensitive=True),
-    Column("mobile", pgettext_lazy("roster column", "Mobile"), 14, lambda m: m.mobile_clear, sensitive=True),
-    Column("education", pgettext_lazy("roster column", "Education"), 14, _text("education"), choices=Education),
-    Column("political_status", pgettext_lazy("roster column", "Political status"), 14, _text("political_status"),
-           choices=PoliticalStatus),
-    Column("employment_type", pgettext_lazy("roster column", "Employment type"), 12, _text("employment_type"),
-           choices=EmploymentType),
-    Column("new_form_group", pgettext_lazy("roster column", "New form of employment"), 14, _text("new_form_group"),
-           choices=NewFormGroup),
-    Column("is_front_line", pgettext_lazy("roster column", "Front-line worker"), 9, _text("is_front_line")),
-    Column("post", pgettext_lazy("roster column", "Post"), 12, _text("post")),
-    Column("unit", pgettext_lazy("roster column", "Unit"), 24, lambda m: m.unit.name if m.unit_id else ""),
-    Column("union", pgettext_lazy("roster column", "Union"), 24, lambda m: m.union.name),
-    Column("group", pgettext_lazy("roster column", "Union group"), 18, lambda m: m.group.name if m.group_id else ""),
-    Column("join_date", pgettext_lazy("roster column", "Joined on"), 12, _text("join_date")),
-    Column("status", pgettext_lazy("roster column", "Membership status"), 10, _text("status"), choices=Status),
+    Column("card_no", _label("Member card no."), 14, "card_no"),
+    Column("name", _label("Name"), 10, "name"),
+    Column("gender", _label("Gender"), 6, "gender", choices=Gender),
+    Column("ethnicity", _label("Ethnicity"), 8, "ethnicity"),
+    Column("birth_date", _label("Birth date"), 12, "birth_date"),
+    Column("citizen_id", _label("Citizen ID number"), 21, "citizen_id", sensitive=True),
+    Column("mobile", _label("Mobile"), 14, "mobile", sensitive=True),
+    Column("education", _label("Education"), 14, "education", choices=Education),
+    Column("political_status", _label("Political status"), 14, "political_status", choices=PoliticalStatus),
+    Column("employment_type", _label("Employment type"), 12, "employment_type", choices=EmploymentType),
+    Column("new_form_group", _label("New form of employment"), 14, "new_form_group", choices=NewFormGroup),
+    Column("is_front_line", _label("Front-line worker"), 9, "is_front_line"),
+    Column("post", _label("Post"), 12, "post"),
+    Column("unit", _label("Unit"), 24, "unit__name"),
+    Column("union", _label("Union"), 24, "union__name"),
+    Column("group", _label("Union group"), 18, "group__name"),
+    Column("join_date", _label("Joined on"), 12, "join_date"),
+    Column("status", _label("Membership status"), 10, "status", choices=Status),
 ]
 COLUMNS_BY_KEY = {column.key: column for column in COLUMNS}
 SENSITIVE_KEYS = frozenset(column.key for column in COLUMNS if column.sensitive)
 
 FIRST_DATA_ROW = 4  # title, summary, header
+MAX_ROWS = 1_048_576 - FIRST_DATA_ROW + 1  # Excel's row limit
 _THIN = Side(style="thin", color="808080")
 HEADER_FONT = Font(bold=True)
 HEADER_FILL = PatternFill("solid", fgColor="DDE6F0")
@@ -105,32 +104,56 @@ def ordered_columns(keys: Iterable[str]) -> list[Column]:
     return [column for column in COLUMNS if column.key in chosen]
 
 
-def _cleaner(column: Column, reveal: Callable[[Member], bool]) -> Callable[[Member], Any]:
-    """A function giving the cell value of `column` for one member, with the choice labels looked up once."""
+_MASKS = {"citizen_id": crypto.mask_citizen_id, "mobile": crypto.mask_mobile}
+
+
+def _cleaner(column: Column, index: int, reveal: Callable[[str], bool], path_index: int) -> Callable[[tuple], Any]:
+    """A function giving the cell value of `column` from one row of the queryset's values, with the choice
+    labels looked up once. Sensitive values are decrypted, then masked unless `reveal(member path)`."""
     if column.choices is not None:
         labels = {value: str(label) for value, label in column.choices.choices}
         labels[""] = ""
-        raw = column.value
-        return lambda member: labels.get(raw(member), raw(member))
+        return lambda row: labels.get(row[index], row[index])
     if column.key == "is_front_line":
         yes = _("yes")
-        return lambda member: yes if member.is_front_line else ""
-    if column.key == "citizen_id":
-        return lambda member: member.citizen_id_clear if reveal(member) else member.citizen_id_masked
-    if column.key == "mobile":
-        return lambda member: member.mobile_clear if reveal(member) else member.mobile_masked
-    return column.value
+        return lambda row: yes if row[index] else ""
+    if column.sensitive:
+        mask = _MASKS[column.key]
+
+        def sensitive(row: tuple) -> str:
+            value = crypto.decrypt(row[index])
+            return value if reveal(row[path_index]) else mask(value)
+
+        return sensitive
+    return lambda row: row[index] if row[index] is not None else ""
 
 
-def _text_cell(sheet, value: str) -> Any:
-    """A value for a text cell. openpyxl treats text starting with "=" as a formula: such a value (a name or
-    a post someone typed that way) is written as text, so a roster can never carry a formula."""
-    value = ILLEGAL_CHARACTERS_RE.sub("", value)
-    if value.startswith("="):
-        cell = WriteOnlyCell(sheet, value=value)
-        cell.data_type = "s"
-        return cell
-    return value
+_EXCEL_EPOCH = datetime.date(1899, 12, 30)
+_SHEET_PART = "xl/worksheets/sheet1.xml"
+_ROWS_PER_WRITE = 1000
+
+
+def _escape(text: str) -> str:
+    text = ILLEGAL_CHARACTERS_RE.sub("", text)
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _row_xml(number: int, values: Sequence[Any], letters: Sequence[str], date_style: int) -> str:
+    """One row of the sheet as SpreadsheetML. Text is always an inline string, so a value that starts with
+    "=" (a name or post someone typed that way) stays text and can never become a formula; dates are date
+    serials in the date style."""
+    cells = []
+    for letter, value in zip(letters, values, strict=True):
+        if value is None or value == "":
+            continue
+        if isinstance(value, str):
+            space = ' xml:space="preserve"' if value != value.strip() else ""
+            cells.append(f'<c r="{letter}{number}" t="inlineStr"><is><t{space}>{_escape(value)}</t></is></c>')
+        elif isinstance(value, datetime.date):
+            cells.append(f'<c r="{letter}{number}" s="{date_style}"><v>{(value - _EXCEL_EPOCH).days}</v></c>')
+        else:
+            cells.append(f'<c r="{letter}{number}"><v>{value}</v></c>')
+    return f'<row r="{number}">{"".join(cells)}</row>'
 
 
 def _styled(sheet, value: Any, **style) -> WriteOnlyCell:
@@ -142,14 +165,15 @@ def _styled(sheet, value: Any, **style) -> WriteOnlyCell:
 
 def write_roster(
     target: IO[bytes],
-    members: Iterable[Member],
+    rows: Iterable[tuple],
     *,
     columns: Sequence[Column],
     title: str,
     summary: str,
-    reveal: Callable[[Member], bool] = lambda member: False,
+    reveal: Callable[[str], bool] = lambda path: False,
 ) -> int:
-    """Write the roster workbook into `target`; return the number of member rows."""
+    """Write the roster workbook into `target` from `rows`, tuples of `row_fields(columns)`; return the number
+    of member rows. `reveal(path)` says whether a sensitive value of the member at `path` is shown in clear."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=_("Roster"))
     width = max(len(columns), 1)
@@ -181,17 +205,54 @@ def write_roster(
     sheet.append([_styled(sheet, str(column.label), font=HEADER_FONT, fill=HEADER_FILL, border=HEADER_BORDER,
                           alignment=HEADER_ALIGNMENT) for column in columns])
 
-    getters = [_cleaner(column, reveal) for column in columns]
-    rows = 0
-    for member in members:
-        values = []
-        for getter in getters:
-            value = getter(member)
-            values.append(_text_cell(sheet, value) if isinstance(value, str) else value)
-        sheet.append(values)
-        rows += 1
-    workbook.save(target)
-    return rows
+    # A date style for the member rows, registered with the workbook's styles before it is saved.
+    date_cell = WriteOnlyCell(sheet)
+    date_cell.number_format = "yyyy-mm-dd"
+    date_style = date_cell.style_id
+    layout = io.BytesIO()
+    workbook.save(layout)
+    return _add_rows(layout, target, rows, columns=columns, reveal=reveal, date_style=date_style)
+
+
+def row_fields(columns: Sequence[Column]) -> list[str]:
+    """The values to read for `columns`: their fields, then the member's path (for the reveal decision)."""
+    return [column.field for column in columns] + ["path"]
+
+
+def _add_rows(layout: io.BytesIO, target: IO[bytes], rows: Iterable[tuple], *, columns: Sequence[Column],
+              reveal: Callable[[str], bool], date_style: int) -> int:
+    """Copy the workbook openpyxl wrote (styles, page setup, the title and header rows) into `target`, with
+    the member rows streamed into its sheet.
+
+    openpyxl lays out the workbook, but without lxml it serialises every cell through a pure-Python XML
+    writer (about 20 µs a cell: 35 s for 100,000 rows of 18 columns here). The member rows are plain values
+    in one style, so they are written here as SpreadsheetML text, about 15 times faster."""
+    getters = [_cleaner(column, index, reveal, len(columns)) for index, column in enumerate(columns)]
+    letters = [get_column_letter(index) for index in range(1, len(columns) + 1)]
+    written = 0
+    with zipfile.ZipFile(layout) as source, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED,
+                                                            compresslevel=1) as result:
+        for item in source.infolist():
+            if item.filename != _SHEET_PART:
+                result.writestr(item, source.read(item.filename), compress_type=zipfile.ZIP_DEFLATED)
+                continue
+            head, tail = source.read(item.filename).decode().split("</sheetData>", 1)
+            # no zip64: Excel reads only its own variant of it, and a sheet within Excel's row limit stays
+            # far below the 2 GB where a plain zip entry ends
+            with result.open(_SHEET_PART, "w") as sheet_xml:
+                sheet_xml.write(head.encode())
+                chunk: list[str] = []
+                number = FIRST_DATA_ROW
+                for row in rows:
+                    chunk.append(_row_xml(number, [getter(row) for getter in getters], letters, date_style))
+                    number += 1
+                    if len(chunk) == _ROWS_PER_WRITE:
+                        sheet_xml.write("".join(chunk).encode())
+                        chunk = []
+                sheet_xml.write("".join(chunk).encode())
+                sheet_xml.write(("</sheetData>" + tail).encode())
+                written = number - FIRST_DATA_ROW
+    return written
 
 
 def export_roster(
@@ -210,11 +271,11 @@ def export_roster(
     unmask = bool(unmask) and policy.has_perm(actor, "members.reveal", node.path)
     allowed: dict[str, bool] = {}
 
-    def reveal(member: Member) -> bool:
+    def reveal(path: str) -> bool:
         # a member in transfer into the node may lie outside the actor's reveal scope: shown masked
-        if member.path not in allowed:
-            allowed[member.path] = policy.has_perm(actor, "members.reveal", member.path)
-        return allowed[member.path]
+        if path not in allowed:
+            allowed[path] = policy.has_perm(actor, "members.reveal", path)
+        return allowed[path]
 
     has_sensitive = any(column.sensitive for column in columns)
     title = _("%(name)s member roster (%(date)s)") % {"name": node.name, "date": date_format(today)}
@@ -228,8 +289,10 @@ def export_roster(
     # handed to the response, which closes (and so deletes) it once sent
     target = tempfile.TemporaryFile()  # noqa: SIM115
     try:
-        rows = write_roster(target, members.iterator(chunk_size=2000), columns=columns, title=title,
-                            summary="；".join(parts), reveal=reveal if unmask else (lambda member: False))
+        # plain tuples, not model instances: five times faster to read for a large roster
+        values = members.values_list(*row_fields(columns)).iterator(chunk_size=2000)
+        rows = write_roster(target, values, columns=columns, title=title, summary="；".join(parts),
+                            reveal=reveal if unmask else (lambda path: False))
     except BaseException:
         target.close()
         raise
