@@ -10,6 +10,7 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .models import AuditEntry
 
@@ -66,6 +67,18 @@ def record(
     )
 
 
+# Labels for what exports, imports and reveals record besides model fields.
+EXTRA_LABELS = {
+    "export": gettext_lazy("Export"),
+    "rows": gettext_lazy("Rows"),
+    "columns": gettext_lazy("Columns"),
+    "filters": gettext_lazy("Filters"),
+    "sensitive_in_clear": gettext_lazy("Identifiers in clear"),
+    "rows with errors": gettext_lazy("Rows with errors"),
+    "reason": gettext_lazy("Reason"),
+}
+
+
 def _display(value: Any) -> str:
     if value is None or value == "":
         return "—"
@@ -88,6 +101,8 @@ def readable_changes(entry: AuditEntry) -> list[tuple[str, str, str]]:
             field = model._meta.get_field(name) if model is not None else None
         except FieldDoesNotExist:
             field = None
+        if field is None and name in EXTRA_LABELS:
+            label = str(EXTRA_LABELS[name])
         if field is not None and hasattr(field, "verbose_name"):
             label = capfirst(field.verbose_name)
             if field.choices:
