@@ -6,10 +6,12 @@ from collections import Counter
 
 import pytest
 from django.core.management import call_command
+from django.core.management.base import CommandError
 from stdnum.cn import ric
 
 from gonghui.accounts.models import User
 from gonghui.core.validators import citizen_id_birth_date, citizen_id_gender, clean_citizen_id
+from gonghui.demo import district
 from gonghui.demo.identifiers import citizen_id_from
 from gonghui.demo.seed import ROOT_CODE, build_demo
 from gonghui.members import selectors, tally
@@ -171,3 +173,102 @@ def test_it_computes_citizen_id_check_digits_as_stdnum_does():
     for sequence in range(0, 1000, 7):
         number = citizen_id_from("320115", f"19{60 + sequence % 40}0{1 + sequence % 9}1{sequence % 10}", sequence)
         assert ric.calc_check_digit(number[:17] + "0") == number[17]
+
+
+# ---- the district --------------------------------------------------------------------------------------------
+
+DISTRICT_MEMBERS = 3000
+
+
+def _printed(pattern: str, text: str) -> int:
+    match = re.search(pattern, text)
+    assert match, (pattern, text)
+    return int(match.group(1).replace(",", ""))
+
+
+@pytest.fixture
+def small_district(db, capsys):
+    call_command("seed", "--scale", "district", "--members", str(DISTRICT_MEMBERS))
+    return capsys.readouterr().out
+
+
+def test_it_builds_a_small_district_with_the_counts_it_prints(small_district):
+    out = small_district
+    root = OrgNode.objects.get(code=district.ROOT_CODE)
+    members = Member.objects.filter(path__under=root.path)
+    assert _printed(r"([\d,]+) 条会员记录", out) == members.count() == Member.objects.count() == DISTRICT_MEMBERS
+    assert _printed(r"([\d,]+) 个工会组织", out) == OrgNode.objects.filter(path__under=root.path).count()
+    assert _printed(r"([\d,]+) 个单位", out) == Unit.objects.filter(path__under=root.path).count()
+    assert _printed(r"([\d,]+) 条会籍记录", out) == MembershipEvent.objects.count()
+    assert _printed(r"([\d,]+) 条转接", out) == Transfer.objects.filter(status=TransferStatus.PENDING).count()
+    assert _printed(r"([\d,]+) 条女职工记录", out) == WomenRecord.objects.count()
+    statuses = Counter(Member.objects.values_list("status", flat=True))
+    for status, count in statuses.items():
+        assert _printed(rf"{Status(status).label} ([\d,]+)", out) == count
+    assert set(statuses) == set(Status.values)
+    assert statuses[Status.ACTIVE] > 0.9 * DISTRICT_MEMBERS
+    assert statuses[Status.IN_TRANSFER] == Member.objects.exclude(transfer_to_path="").count()
+    streets = OrgNode.objects.filter(parent=root)
+    assert streets.count() >= 2 and all(street.level == Level.STREET_FEDERATION for street in streets)
+    levels = Counter(OrgNode.objects.values_list("level", flat=True))
+    assert levels[Level.JOINT_UNION] >= 4 and levels[Level.GRASSROOTS_UNION] >= 10 and levels[Level.UNION_GROUP]
+    assert Unit.objects.filter(covering_union__isnull=True).exists()
+
+
+def test_it_gives_district_members_valid_identifiers_cards_and_places(small_district):
+    cards = set()
+    for member in Member.objects.select_related("union", "group", "unit"):
+        number = member.citizen_id_clear
+        assert clean_citizen_id(number) == number
+        assert citizen_id_gender(number) == member.gender and citizen_id_birth_date(number) == member.birth_date
+        assert (member.name_pinyin, member.name_initials) == name_search_keys(member.name)
+        assert member.path == (member.group.path if member.group_id else member.union.path)
+        assert CARD_RE.match(member.card_no)
+        cards.add(member.card_no)
+        if member.unit_id and member.retain_reason != RetainReason.UNIT_CLOSED:
+            assert member.unit.covering_union_id in (member.union_id, member.union.parent_id)
+    assert len(cards) == DISTRICT_MEMBERS
+    assert Member.objects.filter(employment_type=EmploymentType.MIGRANT).count() > 0.05 * DISTRICT_MEMBERS
+    assert Member.objects.exclude(new_form_group="").exists()
+    for unit in Unit.objects.select_related("covering_union"):
+        expected = "none" if unit.covering_union is None else (
+            "joint" if unit.covering_union.level == Level.JOINT_UNION else "independent")
+        assert unit.coverage == expected
+        assert unit.path == (unit.covering_union or unit.area_node).path
+    details = [record_details(record) for record in WomenRecord.objects.exclude(details="")]
+    assert details and {detail["stage"] for detail in details} <= set(FivePeriod.values)
+    assert not WomenRecord.objects.exclude(member__gender="F").exists()
+
+
+def test_it_leaves_the_district_tallies_as_a_full_rebuild_finds_them(small_district):
+    before = _tally_rows()
+    tally.rebuild_all()
+    assert _tally_rows() == before
+    root = OrgNode.objects.get(code=district.ROOT_CODE)
+    totals = tally.totals(MemberTally.objects.filter(path__under=root.path))
+    assert totals["members"] == Member.objects.filter(
+        status__in=[Status.ACTIVE, Status.IN_TRANSFER, Status.RETAINED]).count()
+    assert totals["women"] > 0 and totals["migrant"] > 0 and totals["new_form"] > 0
+
+
+def test_it_refuses_to_build_the_district_twice(small_district):
+    with pytest.raises(CommandError, match="YXQ 已存在"):
+        call_command("seed", "--scale", "district", "--members", str(DISTRICT_MEMBERS))
+    assert Member.objects.count() == DISTRICT_MEMBERS
+
+
+def test_it_builds_the_district_next_to_the_demo_and_the_same_seed_gives_the_same_people(db):
+    build_demo(today=TODAY)
+    demo_members = Member.objects.count()
+    district.build_district(members=2000, seed=7, today=TODAY)
+    first = sorted(Member.objects.filter(path__under=OrgNode.objects.get(code="YXQ").path)
+                   .values_list("card_no", "name", "birth_date", "status"))
+    assert Member.objects.count() == demo_members + 2000
+    Member.objects.filter(card_no__startswith="YXQ").delete()
+    Unit.objects.filter(path__under=OrgNode.objects.get(code="YXQ").path).delete()
+    for node in OrgNode.objects.filter(path__under=OrgNode.objects.get(code="YXQ").path).order_by("-depth"):
+        node.delete()
+    district.build_district(members=2000, seed=7, today=TODAY)
+    again = sorted(Member.objects.filter(path__under=OrgNode.objects.get(code="YXQ").path)
+                   .values_list("card_no", "name", "birth_date", "status"))
+    assert again == first

@@ -85,16 +85,22 @@ def prepare_connection() -> None:
     if connection.vendor == "sqlite":
         with connection.cursor() as cursor:
             cursor.execute("PRAGMA cache_size = -1048576")  # 1 GiB
-            cursor.execute("PRAGMA temp_store = MEMORY")
 
 
-def finish(models: Sequence[type[Model]]) -> None:
-    """After rows were written with explicit ids: move PostgreSQL's id sequences past them, and refresh the
-    planner's statistics on both databases."""
+def reset_sequences(models: Sequence[type[Model]]) -> None:
+    """After rows were written with explicit ids: move PostgreSQL's id sequences past them, so the next
+    ordinary insert gets a free id (SQLite's AUTOINCREMENT follows the largest id by itself)."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        for sql in connection.ops.sequence_reset_sql(no_style(), list(models)):
+            cursor.execute(sql)
+
+
+def analyze(models: Sequence[type[Model]]) -> None:
+    """Refresh the planner's statistics after a large write."""
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            for sql in connection.ops.sequence_reset_sql(no_style(), list(models)):
-                cursor.execute(sql)
             for model in models:
                 cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
         else:

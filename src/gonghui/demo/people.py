@@ -32,7 +32,7 @@ from gonghui.members.models import (
     WomenRecord,
 )
 
-from .bulk import TableWriter, Values
+from .bulk import TableWriter, Values, reset_sequences
 from .identifiers import LOCAL_AREAS, MIGRANT_AREAS, citizen_id_from, mobile
 from .names import member_name, uyghur_name
 
@@ -160,7 +160,7 @@ class MemberFactory:
     """Generates members and writes them through TableWriters (flush() at the end)."""
 
     def __init__(self, rng: random.Random, *, today: datetime.date, event_kind: str = EventKind.JOINED,
-                 batch_size: int = 20_000):
+                 batch_size: int = 20_000, new_unions: bool = False):
         self.rng = rng
         self.today = today
         self.today_ordinal = today.toordinal()
@@ -172,6 +172,8 @@ class MemberFactory:
         self.transfers = TableWriter(Transfer, TRANSFER_COLUMNS, batch_size=batch_size)
         self.taken_hashes: set[str] = set(Member.objects.values_list("citizen_id_hash", flat=True))
         self.card_counters: dict[str, int] = {}
+        # unions created in the same build have no cards yet: no need to look up their last number
+        self.new_unions = new_unions
         self.names: dict[str, tuple[str, str]] = {}
         self.counts: dict[str, int] = {}
 
@@ -180,7 +182,7 @@ class MemberFactory:
     def next_card(self, union_code: str) -> str:
         number = self.card_counters.get(union_code)
         if number is None:
-            number = _last_card_number(union_code)
+            number = 0 if self.new_unions else _last_card_number(union_code)
         number += 1
         self.card_counters[union_code] = number
         return f"{card_prefix(union_code)}{number:06d}"
@@ -300,9 +302,10 @@ class MemberFactory:
                             to_union[1], "pending", reason, self.values.day(sent_on), None, None, None, ""))
 
     def flush(self) -> None:
-        # Members first: the other rows point at them (constraints are checked at commit, but keep it simple).
+        """Write what is left, then let the services insert after the explicit ids used here."""
         for writer in (self.members, self.events, self.women, self.transfers):
             writer.flush()
+        reset_sequences([Member, MembershipEvent, WomenRecord, Transfer])
 
 
 def _last_card_number(union_code: str) -> int:
