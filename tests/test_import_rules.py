@@ -18,7 +18,7 @@ from gonghui.core import crypto
 from gonghui.core.models import AuditEntry
 from gonghui.demo import identifiers
 from gonghui.members import identity, tally
-from gonghui.members.imports import load, normalize, services
+from gonghui.members.imports import load, normalize, sealing, services
 from gonghui.members.models import EventKind, ImportJob, ImportMode, ImportStatus, Member, MembershipEvent
 
 from .conftest import make_citizen_id, make_member
@@ -77,11 +77,32 @@ def test_it_checks_the_id_check_digit_exactly_as_python_stdnum_does():
 
 
 def test_it_hashes_and_encrypts_like_the_crypto_module(world):
-    sealer = load._Sealer()
+    sealer = sealing.Sealer.from_settings()
     for value in ["110108198005045450", "13800138000", "张三"]:
         assert sealer.hash(value) == crypto.lookup_hash(value)
         assert crypto.decrypt(sealer.encrypt_all([value])[0]) == value
     assert sealer.hash("") == "" and sealer.encrypt_all([""]) == [""]
+
+
+def test_it_seals_a_large_roster_in_a_helper_process_with_the_same_results(world):
+    ids, mobiles = ["110108198005045450", ""], ["13800138000", ""]
+    helper = sealing.Helper()
+    helper.send(ids, mobiles, ciphers=True)
+    sealed = helper.result()
+    assert sealed["id_hash"] == [crypto.lookup_hash(ids[0]), ""]
+    assert sealed["mobile_hash"] == [crypto.lookup_hash(mobiles[0]), ""]
+    assert [crypto.decrypt(token) for token in sealed["id_cipher"]] == ids
+    assert [crypto.decrypt(token) for token in sealed["mobile_cipher"]] == mobiles
+
+
+def test_it_imports_through_the_helper_process_as_it_does_without_it(world, tmp_path, monkeypatch):
+    monkeypatch.setattr(sealing, "HELPER_ROWS", 2)
+    number = make_citizen_id()
+    services.import_file(actor=None, union=world.union_a,
+                         path=_xlsx(tmp_path, [_row(1, "甲", citizen_id=number, mobile="13700001111"), _row(2)]))
+    member = Member.objects.get(citizen_id_hash=crypto.lookup_hash(number))
+    assert (member.citizen_id_clear, member.mobile_clear) == (number, "13700001111")
+    assert member.mobile_hash == crypto.lookup_hash("13700001111")
 
 
 def test_it_gives_names_the_same_search_keys_as_the_registry():

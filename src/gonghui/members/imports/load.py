@@ -12,24 +12,22 @@ distinct dates, 学历 and 单位), and written with the database cursor's `exec
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import os
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from functools import partial
 from itertools import islice
 
 from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gonghui.core import crypto
 from gonghui.members.identity import card_numbers
 from gonghui.members.models import EventKind, Member, MembershipEvent, Status
 from gonghui.orgs.models import Level, OrgNode, Unit
 
 from . import normalize as norm
 from .parse import HEADER_FIELDS, Table, normalise_header
+from .sealing import Sealer, start_helper
 
 SKIP_PREFIXES = ("小计", "合计", "总计", "共计", "制表", "审核", "填表", "填报", "说明", "注：", "注:", "备注：",
                  "备注:", "负责人", "单位负责人", "联系人", "盖章", "以下空白")
@@ -65,45 +63,7 @@ class Plan:
     hashes: list[str] = field(default_factory=list)
     existing: dict[int, dict] = field(default_factory=dict)  # row index → the registered member it updates
     rejected: list[bool] = field(default_factory=list)
-
-
-# ---- keyed hash and encryption, as core.crypto computes them, for many values at once -------------------
-
-class _Sealer:
-    """crypto.lookup_hash and crypto.encrypt over many values: the same results (tests compare them), with
-    the HMAC's padded key states computed once and the nonces drawn in one call."""
-
-    def __init__(self) -> None:
-        cipher, key = crypto._keys()
-        self.cipher = cipher
-        block = 64
-        key = key.ljust(block, b"\0") if len(key) <= block else hashlib.sha256(key).digest().ljust(block, b"\0")
-        self.inner = hashlib.sha256(bytes(b ^ 0x36 for b in key))
-        self.outer = hashlib.sha256(bytes(b ^ 0x5C for b in key))
-
-    def hash(self, value: str) -> str:
-        if not value:
-            return ""
-        inner = self.inner.copy()
-        inner.update(value.encode())
-        outer = self.outer.copy()
-        outer.update(inner.digest())
-        return outer.hexdigest()
-
-    def hashes(self, values: list[str]) -> list[str]:
-        return [self.hash(value) for value in values]
-
-    def encrypt_all(self, values: list[str]) -> list[str]:
-        nonces = os.urandom(12 * len(values))
-        encrypt, encode, prefix = self.cipher.encrypt, base64.b64encode, crypto.PREFIX
-        out = []
-        for index, value in enumerate(values):
-            if not value:
-                out.append("")
-                continue
-            nonce = nonces[12 * index:12 * index + 12]
-            out.append(prefix + encode(nonce + encrypt(nonce, value.encode(), None)).decode())
-        return out
+    sealed: dict[str, list[str]] = field(default_factory=dict)  # ciphertexts and hashes, row by row
 
 
 # ---- classifying rows ----------------------------------------------------------------------------------
@@ -233,11 +193,13 @@ FIELDS = ("name", "name_pinyin", "name_initials", "citizen_id", "gender", "birth
           "group", "join_date", "card_no", "notes")
 
 
-def plan(table: Table, union: OrgNode, *, progress=None) -> Plan:
-    """Check every row and decide what the import would do; nothing is written."""
+def plan(table: Table, union: OrgNode, *, progress=None, ciphers: bool = False) -> Plan:
+    """Check every row and decide what the import would do; nothing is written. `ciphers`: also encrypt the
+    IDs and mobiles, for the import that follows."""
     report = Report(sheet=table.sheet, header_row=table.header_row, header=list(table.header))
     numbers, rows = member_rows(table)
     n = len(rows)
+    helper = start_helper(n)
     result = Plan(union=union, report=report, n=n, rownum=numbers)
     report.rows = n
     columns = table.columns
@@ -255,91 +217,103 @@ def plan(table: Table, union: OrgNode, *, progress=None) -> Plan:
         at = columns.get(name)
         return None if at is None else [row[at] for row in rows]
 
-    def run(name: str, function, cells: list) -> list:
-        pairs = list(map(function, cells))
-        for index in [i for i, pair in enumerate(pairs) if pair[1] is not None]:
-            note(index, name, cells[index], pairs[index][1])
+    def run(name: str, function, cells: list, *, distinct: bool = False) -> list:
+        """Apply a cell rule to a column; with `distinct`, once per distinct value (choices, dates, 岗位)."""
+        mapping = None
+        if distinct:
+            try:
+                mapping = {cell: function(cell) for cell in set(cells)}
+            except TypeError:  # an unhashable cell: never from calamine or csv
+                mapping = None
+        if mapping is None:
+            pairs = list(map(function, cells))
+            for index in [i for i, pair in enumerate(pairs) if pair[-1] is not None]:
+                note(index, name, cells[index], pairs[index][-1])
+            return pairs
+        bad = {cell for cell, pair in mapping.items() if pair[-1] is not None}
+        if bad:
+            for index in [i for i, cell in enumerate(cells) if cell in bad]:
+                note(index, name, cells[index], mapping[cells[index]][-1])
+        return list(map(mapping.__getitem__, cells))
+
+    def firsts(pairs: list) -> list:
         return [pair[0] for pair in pairs]
 
     # 身份证号, and what it says about gender and birth date
     id_cells = column("citizen_id")
-    ids = run("citizen_id", norm.citizen_id, id_cells)
+    ids = firsts(run("citizen_id", norm.citizen_id, id_cells))
     values["citizen_id"] = ids
+    mobile_cells = column("mobile")
+    values["mobile"] = firsts(run("mobile", norm.mobile, mobile_cells)) if mobile_cells is not None else [""] * n
+    if helper is not None:  # hashes and ciphertexts on the other core while this one checks the rest
+        helper.send(ids, values["mobile"], ciphers=ciphers)
     if progress:
         progress(n // 4)
 
-    names = run("name", norm.person_name, column("name"))
+    names = firsts(run("name", norm.person_name, column("name"), distinct=True))
     values["name"] = [entry[0] for entry in names]
     values["name_pinyin"] = [entry[1] for entry in names]
     values["name_initials"] = [entry[2] for entry in names]
 
-    mobile_cells = column("mobile")
-    values["mobile"] = run("mobile", norm.mobile, mobile_cells) if mobile_cells is not None else [""] * n
-
     for name, chooser in norm.choice_columns().items():
         cells = column(name)
-        values[name] = run(name, chooser, cells) if cells is not None else (
+        values[name] = firsts(run(name, chooser, cells, distinct=True)) if cells is not None else (
             [Member._meta.get_field(name).default or ""] * n if name == "employment_type" else [""] * n)
     front = column("is_front_line")
-    values["is_front_line"] = run("is_front_line", norm.front_line, front) if front is not None else [None] * n
+    values["is_front_line"] = (firsts(run("is_front_line", norm.front_line, front, distinct=True))
+                               if front is not None else [None] * n)
     for name, limit, label in (("post", 64, _("post")), ("notes", 200, _("notes"))):
         cells = column(name)
-        rule = norm.CachedColumn(lambda cell, limit=limit, label=label: norm.short_text(cell, limit, label))
-        values[name] = run(name, rule, cells) if cells is not None else [""] * n
+        values[name] = firsts(run(name, partial(norm.short_text, limit=limit, label=label), cells, distinct=True)
+                              ) if cells is not None else [""] * n
     cards_cells = column("card_no")
-    values["card_no"] = run("card_no", norm.card_no, cards_cells) if cards_cells is not None else [""] * n
+    values["card_no"] = firsts(run("card_no", norm.card_no, cards_cells)) if cards_cells is not None else [""] * n
     if progress:
         progress(n // 2)
 
     # gender, birth date and join date, each checked against the ID
+    gender_out = [("M" if number[16] in "13579" else "F") if number else "" for number in ids]
+    born_on: dict[str, object] = {}
+    for number in ids:
+        if number and number[6:14] not in born_on:
+            born_on[number[6:14]] = norm.birth_of(number)
+    birth_out = [born_on[number[6:14]] if number else None for number in ids]
     genders = column("gender")
+    if genders is not None:
+        given = firsts(run("gender", lambda cell: norm.gender(cell) if not _blank(cell) else ("", None), genders,
+                           distinct=True))
+        for index in [i for i in range(n) if given[i] and ids[i] and given[i] != gender_out[i]]:
+            note(index, "gender", genders[index], norm.Problem(_(
+                "The gender does not match the ID number: its 17th digit says %(gender)s."
+            ) % {"gender": "男" if gender_out[index] == "M" else "女"}))
     births = column("birth_date")
+    if births is not None:
+        read = norm.DateColumn()
+        given = run("birth_date", lambda cell: read(cell) if not _blank(cell) else (None, False, None), births,
+                    distinct=True)
+        for index in range(n):
+            day, month_only, _problem = given[index]
+            born = birth_out[index]
+            if day is not None and born is not None and (
+                    (day.year, day.month) != (born.year, born.month) if month_only else day != born):
+                note(index, "birth_date", births[index], norm.Problem(_(
+                    "The birth date does not match the ID number, which says %(date)s."
+                ) % {"date": born.isoformat()}))
     joins = column("join_date")
-    read_birth, read_join = norm.DateColumn(), norm.DateColumn()
-    today = norm.today()
-    gender_out, birth_out, join_out = [""] * n, [None] * n, [None] * n
-    for index in range(n):
-        number = ids[index]
-        if number:
-            gender_out[index] = norm.gender_of(number)
-            birth_out[index] = born = norm.birth_of(number)
-        else:
-            born = None
-        if genders is not None:
-            cell = genders[index]
-            if not _blank(cell):
-                given, problem = norm.gender(cell)
-                if problem is not None:
-                    note(index, "gender", cell, problem)
-                elif number and given != gender_out[index]:
-                    note(index, "gender", cell, norm.Problem(_(
-                        "The gender does not match the ID number: its 17th digit says %(gender)s."
-                    ) % {"gender": "男" if gender_out[index] == "M" else "女"}))
-        if births is not None:
-            cell = births[index]
-            if not _blank(cell):
-                given, month_only, problem = read_birth(cell)
-                if problem is not None:
-                    note(index, "birth_date", cell, problem)
-                elif born is not None and given is not None and (
-                        (given.year, given.month) != (born.year, born.month) if month_only else given != born):
-                    note(index, "birth_date", cell, norm.Problem(_(
-                        "The birth date does not match the ID number, which says %(date)s."
-                    ) % {"date": born.isoformat()}))
-        if joins is not None:
-            cell = joins[index]
-            if not _blank(cell):
-                joined, _month_only, problem = read_join(cell)
-                if problem is not None:
-                    note(index, "join_date", cell, problem)
-                elif joined is not None and joined > today:
-                    note(index, "join_date", cell, norm.Problem(_("The join date %(date)s is in the future.")
-                                                               % {"date": joined.isoformat()}))
-                elif joined is not None and born is not None and joined < born:
-                    note(index, "join_date", cell, norm.Problem(_("The join date %(date)s is before the birth date.")
-                                                               % {"date": joined.isoformat()}))
-                else:
-                    join_out[index] = joined
+    join_out = [None] * n
+    if joins is not None:
+        read = norm.DateColumn()
+        today = norm.today()
+        given = run("join_date", lambda cell: read(cell) if not _blank(cell) else (None, False, None), joins,
+                    distinct=True)
+        join_out = [entry[0] for entry in given]
+        for index in [i for i in range(n) if join_out[i] is not None and (
+                join_out[i] > today or (birth_out[i] is not None and join_out[i] < birth_out[i]))]:
+            joined = join_out[index]
+            message = (_("The join date %(date)s is in the future.") if joined > today
+                       else _("The join date %(date)s is before the birth date."))
+            note(index, "join_date", joins[index], norm.Problem(message % {"date": joined.isoformat()}))
+            join_out[index] = None
     values["gender"], values["birth_date"], values["join_date"] = gender_out, birth_out, join_out
 
     # which rows are rejected so far (warnings do not reject)
@@ -359,8 +333,11 @@ def plan(table: Table, union: OrgNode, *, progress=None) -> Plan:
             rejected[index] = True
 
     # the registry: a member of this union is updated, anyone else's member is refused
-    sealer = _Sealer()
-    hashes = [sealer.hash(number) if number and not rejected[index] else "" for index, number in enumerate(ids)]
+    sealed = helper.result() if helper is not None else None
+    if sealed is None:
+        sealed = Sealer.from_settings().seal(ids, values["mobile"], ciphers=ciphers)
+    result.sealed = sealed
+    hashes = [digest if not rejected[index] else "" for index, digest in enumerate(sealed["id_hash"])]
     existing = _existing_by_hash(hashes)
     union_path = union.path
     for index, digest in enumerate(hashes):
@@ -561,7 +538,8 @@ def write(result: Plan, *, actor, reason: str) -> tuple[int, int]:
     now = timezone.now()
     stamp = _adapted("datetime", [now])[0]
     today = _adapted("date", [timezone.localdate()])[0]
-    sealer = _Sealer()
+    sealed = result.sealed if "id_cipher" in result.sealed else Sealer.from_settings().seal(v["citizen_id"],
+                                                                                             v["mobile"])
     group_paths = dict(OrgNode.objects.filter(pk__in={g for g in v["group"] if g}).values_list("id", "path"))
     actor_id = actor.pk if getattr(actor, "pk", None) else None
     actor_name = (actor.get_full_name() or actor.get_username()) if actor_id else ""
@@ -577,15 +555,15 @@ def write(result: Plan, *, actor, reason: str) -> tuple[int, int]:
         if missing:
             generated = iter(_generated_cards(union, missing, {card for card in v["card_no"] if card}))
             cards = [card or next(generated) for card in cards]
-        mobiles = pick("mobile")
         groups = pick("group")
         union_pk, union_path = union.pk, union.path
         employment_default = Member._meta.get_field("employment_type").default
         columns = [
             [stamp] * count, [stamp] * count, pick("name"), pick("name_pinyin"), pick("name_initials"),
             pick("gender"), pick("ethnicity"), _adapted("date", pick("birth_date")),
-            sealer.encrypt_all(pick("citizen_id")), [result.hashes[i] for i in creates],
-            sealer.encrypt_all(mobiles), sealer.hashes(mobiles), pick("education"), pick("political_status"),
+            [sealed["id_cipher"][i] for i in creates], [result.hashes[i] for i in creates],
+            [sealed["mobile_cipher"][i] for i in creates], [sealed["mobile_hash"][i] for i in creates],
+            pick("education"), pick("political_status"),
             [value or employment_default for value in pick("employment_type")], pick("new_form_group"),
             [bool(value) for value in pick("is_front_line")], pick("post"), pick("unit"), [union_pk] * count,
             groups, [group_paths[group] if group else union_path for group in groups],
@@ -615,11 +593,11 @@ def write(result: Plan, *, actor, reason: str) -> tuple[int, int]:
                 cursor.executemany(sql, [(pk, *event) for pk in pks])
 
     if updates:
-        _write_updates(result, updates, sealer, stamp, group_paths)
+        _write_updates(result, updates, sealed, stamp, group_paths)
     return len(creates), len(updates)
 
 
-def _write_updates(result: Plan, updates: list[int], sealer: _Sealer, stamp, group_paths: dict) -> None:
+def _write_updates(result: Plan, updates: list[int], sealed: dict, stamp, group_paths: dict) -> None:
     """Registered members of this union: the roster's non-empty cells replace what is stored."""
     v = result.values
     member_ids = [result.existing[i]["id"] for i in updates]
@@ -639,11 +617,8 @@ def _write_updates(result: Plan, updates: list[int], sealer: _Sealer, stamp, gro
                 new[name] = value
         if v["is_front_line"][i] is not None:
             new["is_front_line"] = v["is_front_line"][i]
-        mobile = v["mobile"][i]
-        if mobile:
-            digest = sealer.hash(mobile)
-            if digest != old["mobile_hash"]:
-                new["mobile"], new["mobile_hash"] = sealer.encrypt_all([mobile])[0], digest
+        if v["mobile"][i] and sealed["mobile_hash"][i] != old["mobile_hash"]:
+            new["mobile"], new["mobile_hash"] = sealed["mobile_cipher"][i], sealed["mobile_hash"][i]
         if v["group"][i]:
             new["path"] = group_paths[v["group"][i]]
         rows.append([stamp, *(new[f] for f in names), old["id"]])

@@ -426,6 +426,8 @@ _CARD = re.compile(r"[0-9A-Z][0-9A-Z\-_/.]*\Z")
 
 
 def card_no(cell) -> tuple[str, Problem | None]:
+    if type(cell) is str and len(cell) <= 32 and _CARD.match(cell):
+        return cell, None
     if isinstance(cell, float) and cell.is_integer():
         cell = str(int(cell))
     value = _SPACES.sub("", text(cell)).upper()

@@ -144,10 +144,10 @@ def _read(job: ImportJob):
         return read_table(copy.name, job.original_name)
 
 
-def _plan(job: ImportJob, *, progress=None) -> tuple[load.Plan, object]:
+def _plan(job: ImportJob, *, progress=None, ciphers: bool = False) -> tuple[load.Plan, object]:
     table = _read(job)
     ImportJob.objects.filter(pk=job.pk).update(rows=len(table.rows))
-    result = load.plan(table, job.union, progress=progress)
+    result = load.plan(table, job.union, progress=progress, ciphers=ciphers)
     load.bad_row_cells(result, table)
     return result, table
 
@@ -206,7 +206,7 @@ def import_run(*, job: ImportJob, actor, mode: str | None = None, queued: bool =
     job.status, job.error, job.processed = ImportStatus.RUNNING, "", 0
     job.save(update_fields=["mode", "status", "error", "processed", "updated_at"])
     try:
-        result, _table = _plan(job, progress=_progress(job))
+        result, _table = _plan(job, progress=_progress(job), ciphers=True)
     except RosterError as error:
         return _fail(job, str(error))
     except Exception:
