@@ -9,6 +9,8 @@ from playwright.sync_api import expect
 
 from gonghui.orgs.models import Unit
 
+from ..conftest import make_member
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PASSWORD = "Lakeside-2026"
@@ -25,6 +27,8 @@ def sign_in(page, live_server, user):
 
 
 def test_it_drills_down_the_tree_and_adds_a_unit_after_fixing_a_wrong_credit_code(page, live_server, world, shot):
+    for index in range(30):  # 30 members: the union now needs a committee of 3 to 5 (工会法 §11)
+        make_member(world.union_a, f"会员{index}", female=index % 2 == 0)
     sign_in(page, live_server, world.district_admin)
     expect(page.get_by_test_id("node-name")).to_have_text("区总工会")
     shot(page, "01-county")
