@@ -153,10 +153,14 @@ def _reading(char: str) -> str:
 
 def _plain_name_keys(name: str) -> tuple[str, str]:
     """name_search_keys() for a name of ideographs only, without its per-character ASCII tests (same result)."""
-    syllables = [SURNAME_READINGS.get(name[0]) or _reading(name[0])]
-    syllables += [_reading(char) for char in name[1:]]
-    syllables = [s for s in syllables if s]
-    return "".join(syllables)[:255], "".join(s[0] for s in syllables)[:64]
+    readings = _readings
+    try:
+        syllables = [SURNAME_READINGS.get(name[0]) or readings[name[0]], *[readings[char] for char in name[1:]]]
+    except KeyError:
+        syllables = [SURNAME_READINGS.get(name[0]) or _reading(name[0]), *[_reading(char) for char in name[1:]]]
+    if "" in syllables:
+        syllables = [s for s in syllables if s]
+    return "".join(syllables)[:255], "".join([s[0] for s in syllables])[:64]
 
 
 @lru_cache(maxsize=131072)

@@ -65,10 +65,12 @@ class Sealer:
         return out
 
     def seal(self, ids: list[str], mobiles: list[str], *, ciphers: bool = True) -> dict[str, list[str]]:
-        """Hashes of both, and (for an import that writes) their ciphertexts."""
-        sealed = {"id_hash": self.hashes(ids), "mobile_hash": self.hashes(mobiles)}
+        """The IDs' hashes (to find who is registered), and for an import that writes, the ciphertexts of both
+        and the mobiles' hashes."""
+        sealed = {"id_hash": self.hashes(ids)}
         if ciphers:
-            sealed.update(id_cipher=self.encrypt_all(ids), mobile_cipher=self.encrypt_all(mobiles))
+            sealed.update(id_cipher=self.encrypt_all(ids), mobile_cipher=self.encrypt_all(mobiles),
+                          mobile_hash=self.hashes(mobiles))
         return sealed
 
 
