@@ -43,7 +43,17 @@ from gonghui.members.models import (
     WomenRecord,
 )
 from gonghui.members.women.services import DETAIL_DEFAULTS
-from gonghui.orgs.models import Coverage, Formation, Level, Officer, OfficerRole, OrgNode, Unit, path_segment
+from gonghui.orgs.models import (
+    SEGMENT_WIDTH,
+    Coverage,
+    Formation,
+    Level,
+    Officer,
+    OfficerRole,
+    OrgNode,
+    Unit,
+    path_segment,
+)
 
 from . import bulk
 from .identifiers import credit_code
@@ -432,6 +442,7 @@ class _Builder:
             thresholds.append(total)
         unions = self.unions
         street_of = {street.path: street for street in self.streets}
+        street_path_length = 2 * SEGMENT_WIDTH  # the root's segment and the street's
         written = 0
         next_report = 100_000
         for union in unions:
@@ -440,7 +451,7 @@ class _Builder:
             # each member's unit, in order
             unit_sequence = [plan for plan in plans for _ in range(plan.records)]
             slots = self.holders(union, records)
-            street = street_of[union.path[:16]]
+            street = street_of[union.path[:street_path_length]]
             index = 0
             for place, count in slots:
                 for _ in range(count):
