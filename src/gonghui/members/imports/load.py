@@ -515,6 +515,22 @@ class _BulkIndexes:
                 cursor.execute(f"PRAGMA cache_size = {int(self.cache_size)}")
 
 
+def _insert_many(cursor, target: str, rows: list[tuple]) -> None:
+    """INSERT the rows: one prepared statement run per row on SQLite (its fastest way), statements of many rows
+    each elsewhere (PostgreSQL answers each statement over the network)."""
+    if not rows:
+        return
+    width = len(rows[0])
+    one = f"({', '.join(['%s'] * width)})"
+    if connection.vendor == "sqlite":
+        cursor.executemany(f"INSERT INTO {target} VALUES {one}", rows)
+        return
+    per_statement = max(1, min(1000, 60000 // width))
+    for chunk in _chunks(rows, per_statement):
+        cursor.execute(f"INSERT INTO {target} VALUES {', '.join([one] * len(chunk))}",
+                       [value for row in chunk for value in row])
+
+
 def _generated_cards(union: OrgNode, count: int, taken: set[str]) -> list[str]:
     from gonghui.members.services import last_generated_card
 
@@ -585,14 +601,11 @@ def write(result: Plan, *, actor, reason: str) -> tuple[int, int]:
         table = connection.ops.quote_name(Member._meta.db_table)
         with connection.cursor() as cursor:
             if pks is not None:
-                sql = (f"INSERT INTO {table} (id, {_columns(Member, CREATE_FIELDS)}) "
-                       f"VALUES ({', '.join(['%s'] * (len(CREATE_FIELDS) + 1))})")
                 with _BulkIndexes(Member, count):
-                    cursor.executemany(sql, list(zip(pks, *columns, strict=True)))
+                    _insert_many(cursor, f"{table} (id, {_columns(Member, CREATE_FIELDS)})",
+                                 list(zip(pks, *columns, strict=True)))
             else:
-                sql = (f"INSERT INTO {table} ({_columns(Member, CREATE_FIELDS)}) "
-                       f"VALUES ({', '.join(['%s'] * len(CREATE_FIELDS))})")
-                cursor.executemany(sql, list(zip(*columns, strict=True)))
+                _insert_many(cursor, f"{table} ({_columns(Member, CREATE_FIELDS)})", list(zip(*columns, strict=True)))
                 by_hash = dict(Member.objects.filter(union=union).values_list("citizen_id_hash", "id"))
                 pks = [by_hash[result.hashes[i]] for i in creates]
             # the history entries in one statement: no per-row round trip through Python
