@@ -252,9 +252,11 @@ def test_it_accepts_a_birth_year_and_month_that_match_the_id(world, tmp_path):
 def test_it_warns_about_unknown_labels_and_keeps_them_out(world, tmp_path):
     header = ["姓名", "身份证号", "民族", "学历", "政治面貌", "用工性质", "新就业形态", "是否一线"]
     rows = [["张三", make_citizen_id(), "汉", "大专", "团员", "派遣工", "外卖骑手", "√"],
-            ["李四", make_citizen_id(), "火星族", "留学", "无党派人士", "兼职", "主播兼职", "也许"]]
+            ["李四", make_citizen_id(), "火星族", "留学", "无党人", "兼职", "主播兼职", "也许"],
+            ["王五", make_citizen_id(), "回族", "本科", "无党派人士", "在职", "", "否"]]
     services.import_file(actor=None, union=world.union_a, path=_xlsx(tmp_path, rows, header=header))
-    first, second = Member.objects.order_by("id")
+    first, second, third = Member.objects.order_by("id")
+    assert (third.ethnicity, third.political_status) == ("回族", "non_party")
     assert (first.ethnicity, first.education, first.political_status, first.employment_type,
             first.new_form_group, first.is_front_line) == ("汉族", "college", "cyl_member", "dispatched",
                                                           "food_delivery", True)

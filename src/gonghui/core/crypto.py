@@ -48,11 +48,16 @@ def _master_key() -> bytes:
     return key
 
 
+def derived_keys() -> tuple[bytes, bytes]:
+    """The raw encryption and hashing keys, for bulk work in another process (the roster import)."""
+    master = _master_key()
+    return (hmac.digest(master, b"gonghui field encryption", "sha256"),
+            hmac.digest(master, b"gonghui field lookup hash", "sha256"))
+
+
 @cache
 def _keys() -> tuple[AESGCM, bytes]:
-    master = _master_key()
-    encryption = hmac.digest(master, b"gonghui field encryption", "sha256")
-    hashing = hmac.digest(master, b"gonghui field lookup hash", "sha256")
+    encryption, hashing = derived_keys()
     return AESGCM(encryption), hashing
 
 

@@ -29,7 +29,7 @@ MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
 
 
 @lru_cache(maxsize=32768)
-def _char_pinyin(char: str) -> str:
+def char_pinyin(char: str) -> str:
     reading = lazy_pinyin(char)[0]
     return reading if reading.isascii() and reading.isalpha() else ""
 
@@ -52,7 +52,7 @@ def name_search_keys(name: str) -> tuple[str, str]:
                 syllables.append(char.lower())
             continue
         reading = SURNAME_READINGS.get(char) if index == 0 else None
-        reading = reading or _char_pinyin(char)
+        reading = reading or char_pinyin(char)
         if reading:
             syllables.append(reading)
     return "".join(syllables)[:255], "".join(s[0] for s in syllables)[:64]

@@ -81,6 +81,7 @@ class PoliticalStatus(models.TextChoices):
     CPC_PROBATIONARY = "cpc_probationary", _("CPC probationary member")
     CYL_MEMBER = "cyl_member", _("Communist Youth League member")
     DEMOCRATIC_PARTY = "democratic_party", _("Democratic party member")
+    NON_PARTY = "non_party", _("Non-party personage")
     MASSES = "masses", _("Masses")
 
 

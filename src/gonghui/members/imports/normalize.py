@@ -28,7 +28,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gonghui.core.validators import clean_citizen_id
-from gonghui.members.identity import SURNAME_READINGS, _char_pinyin, clean_mobile, clean_name, name_search_keys
+from gonghui.members.identity import SURNAME_READINGS, char_pinyin, clean_mobile, clean_name, name_search_keys
 from gonghui.members.models import (
     ETHNIC_GROUPS,
     Education,
@@ -147,7 +147,7 @@ _readings: dict[str, str] = {}
 def _reading(char: str) -> str:
     found = _readings.get(char)
     if found is None:
-        found = _readings[char] = _char_pinyin(char)
+        found = _readings[char] = char_pinyin(char)
     return found
 
 
@@ -309,6 +309,7 @@ POLITICAL = {
     **dict.fromkeys(["中共预备党员", "预备党员"], PoliticalStatus.CPC_PROBATIONARY),
     **dict.fromkeys(["共青团员", "团员", "中国共产主义青年团团员"], PoliticalStatus.CYL_MEMBER),
     **dict.fromkeys(["群众", "普通群众"], PoliticalStatus.MASSES),
+    **dict.fromkeys(["无党派人士", "无党派", "无党派民主人士"], PoliticalStatus.NON_PARTY),
 }
 for _party in _DEMOCRATIC_PARTIES:
     for _suffix in ("", "党员", "会员", "盟员", "社员", "成员"):

@@ -35,7 +35,9 @@ class Sealer:
 
     @classmethod
     def from_settings(cls) -> Sealer:
-        cipher_key, hash_key = derived_keys()
+        from gonghui.core import crypto
+
+        cipher_key, hash_key = crypto.derived_keys()
         return cls(cipher_key, hash_key)
 
     def hash(self, value: str) -> str:
@@ -74,17 +76,6 @@ class Sealer:
         return sealed
 
 
-def derived_keys() -> tuple[bytes, bytes]:
-    """The encryption and hashing keys core.crypto derives from the master key."""
-    import hmac
-
-    from gonghui.core import crypto
-
-    master = crypto._master_key()
-    return (hmac.digest(master, b"gonghui field encryption", "sha256"),
-            hmac.digest(master, b"gonghui field lookup hash", "sha256"))
-
-
 class Helper:
     """The second process; `send()` hands it the values, `result()` waits for its answer (None: failed)."""
 
@@ -96,8 +87,10 @@ class Helper:
         self.sent = False
 
     def send(self, ids: list[str], mobiles: list[str], *, ciphers: bool) -> None:
+        from gonghui.core import crypto
+
         try:
-            pickle.dump((derived_keys(), ids, mobiles, ciphers), self.process.stdin,
+            pickle.dump((crypto.derived_keys(), ids, mobiles, ciphers), self.process.stdin,
                         protocol=pickle.HIGHEST_PROTOCOL)
             self.process.stdin.close()
             self.sent = True
