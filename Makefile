@@ -74,6 +74,8 @@ messages:
 bench: install-dev
 	$(BIN)/python bench/org_subtree.py
 	$(BIN)/python bench/coverage_stats.py
+	$(BIN)/python bench/import_members.py
+	$(BIN)/python bench/member_export.py
 
 clean:
 	rm -rf $(VENV) node_modules var src/gonghui/static/vendor

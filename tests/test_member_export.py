@@ -159,7 +159,7 @@ def test_it_logs_every_export_with_node_rows_and_columns(client, world, roster):
     assert entry.actor == world.chair_a
     assert entry.object_id == str(world.union_a.pk) and entry.org_path == world.union_a.path
     assert entry.changes["rows"] == [None, 1]
-    assert entry.changes["columns"] == [None, ["card_no", "name"]]
+    assert entry.changes["columns"] == [None, "会员证号、姓名"]
     assert entry.changes["filters"] == [None, "农民工"]
     assert entry.changes["sensitive_in_clear"] == [None, False]
 

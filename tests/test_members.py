@@ -134,9 +134,18 @@ def test_the_member_list_shows_masked_identifiers(client, world):
 
 # ---- the 会籍 lifecycle ----------------------------------------------------------------------------------
 
+def _registered_long_ago(member: Member) -> None:
+    """Joined and registered 400 days ago with nothing recorded since: flagged after six months."""
+    long_ago = timezone.localdate() - datetime.timedelta(days=400)
+    Member.objects.filter(pk=member.pk).update(join_date=long_ago,
+                                               created_at=timezone.now() - datetime.timedelta(days=400))
+    member.refresh_from_db()
+
+
 def _in_status(world, status: str) -> Member:
     member = make_member(world.union_a, status=Status.APPLICANT if status in (Status.APPLICANT,
                                                                              Status.REFUSED) else Status.ACTIVE)
+    _registered_long_ago(member)
     if status == Status.REFUSED:
         services.member_refuse_application(actor=None, member=member, reason="不符合条件")
     elif status == Status.IN_TRANSFER:
@@ -282,9 +291,15 @@ def test_six_months_without_dues_or_union_life_flags_a_member_until_an_officer_d
     today = timezone.localdate()
     long_ago = today - datetime.timedelta(days=200)
     flagged = make_member(world.union_a, "甲", join_date=long_ago)
-    make_member(world.union_a, "乙", join_date=long_ago, last_active_on=today - datetime.timedelta(days=30))
+    _registered_long_ago(flagged)
+    recent = make_member(world.union_a, "乙", join_date=long_ago, last_active_on=today - datetime.timedelta(days=30))
+    _registered_long_ago(recent)
     make_member(world.union_a, "丙", join_date=today - datetime.timedelta(days=30))
+    # joined long ago but registered today (a roster just imported): nothing to decide yet
+    make_member(world.union_a, "丁", join_date=long_ago)
     assert list(selectors.inactive_members(world.chair_a, world.union_a)) == [flagged]
+    with pytest.raises(ValidationError):
+        services.member_keep_after_inactivity(actor=world.chair_a, member=recent)
     services.member_keep_after_inactivity(actor=world.chair_a, member=flagged, reason="已谈心，继续保留")
     assert not selectors.inactive_members(world.chair_a, world.union_a).exists()
     assert not selectors.inactive_members(world.chair_b, world.union_b).exists()
@@ -369,3 +384,56 @@ def test_an_impossible_step_is_refused_with_a_message(client, world):
     assert "不能" in response.content.decode() or "cannot" in response.content.decode()
     member.refresh_from_db()
     assert member.status == Status.ACTIVE
+
+
+def test_the_edit_form_never_puts_identifiers_in_the_page_and_keeps_them_when_left_empty(client, world):
+    number = make_citizen_id()
+    member = make_member(world.union_a, "张三", citizen_id=number, mobile="13912345678")
+    client.force_login(world.chair_a)
+    url = reverse("members:member_edit", args=[member.pk])
+    page = client.get(url).content.decode()
+    assert number not in page and "13912345678" not in page
+    assert member.citizen_id_masked in page
+    response = client.post(url, {"name": "张三丰", "employment_type": "employed", "card_no": member.card_no})
+    assert response.status_code == 302
+    member.refresh_from_db()
+    assert (member.name, member.citizen_id_clear, member.mobile_clear) == ("张三丰", number, "13912345678")
+
+
+def test_the_form_shows_every_wrong_field_at_once(client, world):
+    client.force_login(world.chair_a)
+    valid = make_citizen_id()
+    response = client.post(reverse("members:member_create", args=[world.union_a.pk]), {
+        "name": "周洁", "citizen_id": valid[:-1] + ("0" if valid[-1] != "0" else "1"), "mobile": "1885832728",
+        "employment_type": "employed",
+    })
+    errors = response.context["form"].errors
+    assert set(errors) >= {"citizen_id", "mobile"}
+
+
+def test_the_audit_log_never_holds_ciphertexts_hashes_or_numbers(world):
+    number = make_citizen_id()
+    member = make_member(world.union_a, citizen_id=number, mobile="13912345678")
+    services.member_update(actor=None, member=member, citizen_id=make_citizen_id(), mobile="13800000000")
+    services.member_update(actor=None, member=member, notes="")  # nothing changed: no entry
+    entries = AuditEntry.objects.filter(object_id=str(member.pk), content_type__model="member")
+    assert entries.count() == 2
+    text = str(list(entries.values_list("changes", flat=True)))
+    for secret in (number, "13912345678", "13800000000", "g1:", member.citizen_id_hash, "name_pinyin"):
+        assert secret not in text
+
+
+def test_a_member_starts_from_their_own_record_and_sees_no_one_elses(client, world):
+    own = make_member(world.union_a, "李静", female=True, group=world.group_a)
+    Member.objects.filter(pk=own.pk).update(user=world.member)
+    other = make_member(world.union_a, "王五", group=world.group_a)
+    client.force_login(world.member)
+    response = client.get(reverse("home"))
+    assert response.status_code == 302 and response["Location"] == reverse("members:member_detail", args=[own.pk])
+    page = client.get(response["Location"])
+    assert page.status_code == 200 and "李静" in page.content.decode()
+    assert 'data-action=' not in page.content.decode()
+    assert client.get(reverse("members:member_detail", args=[other.pk])).status_code == 404
+    assert client.get(reverse("members:member_edit", args=[own.pk])).status_code in (403, 404)
+    assert client.post(reverse("members:member_reveal", args=[own.pk]), {"field": "citizen_id"}).status_code in (
+        403, 404)

@@ -12,9 +12,10 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from gonghui.members.models import Member
 from gonghui.orgs.selectors import breadcrumbs, current_home, get_node_for_user, user_home_nodes
 
-from . import selectors, services
+from . import policy, selectors, services
 from .forms import GrantRoleForm, LoginForm
 from .middleware import LANGUAGE_COOKIE
 from .models import Role
@@ -29,6 +30,10 @@ class LoginView(auth_views.LoginView):
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     current = current_home(user_home_nodes(request.user), request.session.get("current_node_id"))
+    own = Member.objects.filter(user=request.user).only("id").first()
+    if own is not None and not policy.scope_paths(request.user, "members.view"):
+        # a plain member starts from their own membership record and card
+        return redirect("members:member_detail", pk=own.pk)
     if current is None:
         return render(request, "accounts/no_roles.html")
     return redirect("orgs:node_detail", pk=current.pk)

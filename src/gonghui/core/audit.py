@@ -15,7 +15,9 @@ from django.utils.translation import gettext_lazy
 from .models import AuditEntry
 
 # Fields never copied into the log in clear (they would leak what encryption protects).
-SECRET_FIELDS = {"password"}
+SECRET_FIELDS = {"password", "citizen_id", "citizen_id_hash", "mobile", "mobile_hash", "details"}
+# Derived or internal columns that say nothing to a reader of the log.
+INTERNAL_FIELDS = {"id", "created_at", "updated_at", "path", "name_pinyin", "name_initials", "transfer_to_path"}
 
 
 def _plain(value: Any) -> Any:
@@ -30,7 +32,7 @@ def snapshot(instance: models.Model) -> dict[str, Any]:
     """The concrete field values of `instance` as JSON-friendly values, foreign keys shown by their label."""
     data: dict[str, Any] = {}
     for field in instance._meta.concrete_fields:
-        if field.name in SECRET_FIELDS or field.name in {"created_at", "updated_at", "path"}:
+        if field.name in SECRET_FIELDS or field.name in INTERNAL_FIELDS:
             continue
         if isinstance(field, models.ForeignKey):
             related = getattr(instance, field.name)
@@ -53,8 +55,10 @@ def record(
     org_path: str,
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
-) -> AuditEntry:
+) -> AuditEntry | None:
     changes = diff(before or {}, after or {})
+    if action == AuditEntry.Action.UPDATE and not changes:
+        return None  # a save that changed nothing is not an event
     return AuditEntry.objects.create(
         actor=actor if getattr(actor, "pk", None) else None,
         actor_name=(actor.get_full_name() or actor.get_username()) if getattr(actor, "pk", None) else "",
@@ -76,6 +80,7 @@ EXTRA_LABELS = {
     "sensitive_in_clear": gettext_lazy("Identifiers in clear"),
     "rows with errors": gettext_lazy("Rows with errors"),
     "reason": gettext_lazy("Reason"),
+    "revealed": gettext_lazy("Shown in clear"),
 }
 
 

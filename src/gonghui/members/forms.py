@@ -45,8 +45,13 @@ class MemberForm(forms.ModelForm):
         if self.instance.pk:
             del self.fields["as_application"]
             if reveal:
-                self.initial["citizen_id"] = self.instance.citizen_id_clear
-                self.initial["mobile"] = self.instance.mobile_clear
+                # the numbers are not put into the page (that would be an unlogged reveal): typing a new
+                # one replaces the stored one, leaving the field empty keeps it
+                for name, masked in (("citizen_id", self.instance.citizen_id_masked),
+                                     ("mobile", self.instance.mobile_masked)):
+                    self.fields[name].required = False
+                    self.fields[name].widget.attrs["placeholder"] = masked
+                    self.fields[name].help_text = _("Leave empty to keep %(masked)s.") % {"masked": masked or "—"}
             else:
                 # without the right to see them in clear, the identifiers are not part of the form at all
                 del self.fields["citizen_id"], self.fields["mobile"]
@@ -78,10 +83,11 @@ class ReasonForm(forms.Form):
     def __init__(self, *args, required: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["reason"].required = required
+        self.fields["reason"].error_messages["required"] = _("Give the reason.")
 
 
 class RetainForm(forms.Form):
-    reason = forms.ChoiceField(label=gettext_lazy("Reason"), choices=RetainReason.choices,
+    reason = forms.ChoiceField(label=gettext_lazy("Reason"), choices=[("", "---------"), *RetainReason.choices],
                                help_text=gettext_lazy("When the unit has closed, the union above keeps the "
                                                       "membership."))
 

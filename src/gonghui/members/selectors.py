@@ -42,6 +42,8 @@ def can(user, permission: str, member: Member) -> bool:
 def get_member_for_user(user, pk: int, permission: str = "members.view") -> Member:
     """The access helper for members: 404 when not visible, 403 when visible but not allowed."""
     member = Member.objects.select_related("union", "group", "unit", "transfer_to").filter(pk=pk).first()
+    if member is not None and permission == "members.view" and member.user_id and member.user_id == user.pk:
+        return member  # a member may read their own record
     if member is None or not can(user, "members.view", member):
         policy.check(user, None, permission)
     if not can(user, permission, member):
@@ -62,6 +64,8 @@ def search_q(text: str) -> Q:
     if _ASCII_LETTERS.match(lowered):
         return (Q(name_initials__startswith=lowered) | Q(name_pinyin__startswith=lowered)
                 | Q(card_no=text.upper()))
+    if any(ch.isdigit() for ch in text):  # part of a card number: "000149" finds HBYZ-000149
+        return Q(card_no__contains=text.upper())
     return Q(name__contains=text) | Q(card_no=text.upper())
 
 
@@ -107,11 +111,20 @@ def pending_transfers(user, node: OrgNode) -> dict[str, list[Transfer]]:
 def inactive_members(user, node: OrgNode, today: datetime.date | None = None) -> QuerySet[Member]:
     """Active members with six months or more without dues or union life since they joined or were last
     reviewed: for an officer to decide (keep, or treat as 自动退会). DOMAIN.md."""
-    today = today or timezone.localdate()
-    cutoff = today - relativedelta(months=INACTIVITY_MONTHS)
-    queryset = Member.objects.filter(policy.scope_q(user, "members.view"), path__under=node.path,
-                                     status=Status.ACTIVE)
-    last_seen = Q(last_active_on__lte=cutoff) | Q(last_active_on__isnull=True, join_date__lte=cutoff)
+    queryset = Member.objects.filter(policy.scope_q(user, "members.view"), path__under=node.path)
+    return queryset.filter(inactive_q(today)).select_related("union", "group").order_by("last_active_on", "name")
+
+
+def is_flagged_inactive(member: Member) -> bool:
+    return Member.objects.filter(inactive_q(), pk=member.pk).exists()
+
+
+def inactive_q(today: datetime.date | None = None) -> Q:
+    """Active members with nothing recorded for six months: no dues or union life since they joined and
+    were registered here (a roster imported today does not flag people who joined years ago), nor since
+    an officer last decided to keep them."""
+    cutoff = (today or timezone.localdate()) - relativedelta(months=INACTIVITY_MONTHS)
+    last_seen = Q(last_active_on__lte=cutoff) | Q(
+        last_active_on__isnull=True, join_date__lte=cutoff, created_at__date__lte=cutoff)
     not_reviewed = Q(inactivity_reviewed_on__isnull=True) | Q(inactivity_reviewed_on__lte=cutoff)
-    return queryset.filter(last_seen, not_reviewed).select_related("union", "group").order_by("last_active_on",
-                                                                                                 "name")
+    return Q(status=Status.ACTIVE) & last_seen & not_reviewed

@@ -124,6 +124,20 @@ def _apply_mobile(member: Member, mobile: str) -> None:
     member.mobile, member.mobile_hash = crypto.encrypt(number), crypto.lookup_hash(number)
 
 
+def _all_errors(*steps) -> None:
+    """Run every check and raise one ValidationError with all their field errors, so a form shows them
+    all at once rather than one per submission."""
+    errors: dict[str, list[str]] = {}
+    for step in steps:
+        try:
+            step()
+        except ValidationError as error:
+            for field, messages in error.message_dict.items():
+                errors.setdefault(field, []).extend(messages)
+    if errors:
+        raise ValidationError(errors)
+
+
 def _set_fields(member: Member, fields: dict[str, Any]) -> None:
     unknown = set(fields) - EDITABLE_FIELDS
     if unknown:
@@ -154,14 +168,16 @@ def member_create(*, actor, union: OrgNode, name: str, citizen_id: str, mobile: 
         raise ValueError("a new member is either active or an applicant")
     member = Member(union=union, status=status, status_since=_today())
     _set_fields(member, {"name": name, **fields})
-    _apply_identity(member, citizen_id, gender_given=bool(fields.get("gender")),
-                    birth_given=bool(fields.get("birth_date")))
-    _apply_mobile(member, mobile)
+    _all_errors(
+        lambda: _apply_identity(member, citizen_id, gender_given=bool(fields.get("gender")),
+                                birth_given=bool(fields.get("birth_date"))),
+        lambda: _apply_mobile(member, mobile),
+        lambda: _check_links(member),
+    )
     if status == Status.ACTIVE and member.join_date is None:
         member.join_date = _today()
     if not member.card_no:
         member.card_no = next_card_no(union)
-    _check_links(member)
     _place(member)
     member.full_clean()
     member.save()
@@ -179,22 +195,31 @@ def member_update(*, actor, member: Member, citizen_id: str | None = None, mobil
     member = Member.objects.select_for_update().get(pk=member.pk)
     before = audit.snapshot(member)
     _set_fields(member, fields)
-    if citizen_id is not None and citizen_id != member.citizen_id_clear:
-        _apply_identity(member, citizen_id, gender_given="gender" in fields, birth_given="birth_date" in fields)
-        before["citizen_id"], changed_id = "***", True
-    else:
-        changed_id = False
-    if mobile is not None and mobile != member.mobile_clear:
-        _apply_mobile(member, mobile)
+    if not member.gender or not member.birth_date:  # left empty on the form: they follow from the ID
+        stored = member.citizen_id_clear
+        member.gender = member.gender or citizen_id_gender(stored)
+        member.birth_date = member.birth_date or citizen_id_birth_date(stored)
+    changed_id = bool(citizen_id) and citizen_id != member.citizen_id_clear
+    changed_mobile = mobile is not None and mobile != member.mobile_clear
+    _all_errors(
+        lambda: _apply_identity(member, citizen_id, gender_given="gender" in fields,
+                                birth_given="birth_date" in fields) if changed_id else None,
+        lambda: _apply_mobile(member, mobile) if changed_mobile else None,
+        lambda: _check_links(member),
+    )
+    if changed_id:
+        before["citizen_id"] = "***"
+    if changed_mobile:
         before["mobile"] = "***"
-    _check_links(member)
     _place(member)
     member.full_clean()
     member.save()
     _sync_paths(member)
     after = audit.snapshot(member)
     if changed_id:
-        after["citizen_id"] = "******"
+        after["citizen_id"] = "******"  # that it changed, never the number
+    if changed_mobile:
+        after["mobile"] = "******"
     audit.record(actor=actor, action=AuditEntry.Action.UPDATE, instance=member, org_path=member.path,
                  before=before, after=after)
     tally.refresh([member.union_id])
@@ -416,6 +441,11 @@ def member_keep_after_inactivity(*, actor, member: Member, reason: str = "") -> 
     six months pass)."""
     member = _locked(member)
     _refuse(member, {Status.ACTIVE}, _("kept"))
+    from .selectors import is_flagged_inactive
+
+    if not is_flagged_inactive(member):
+        raise ValidationError(_("%(name)s has dues or union life within the last six months: there is nothing "
+                                "to decide.") % {"name": member.name}, code="transition")
     member.inactivity_reviewed_on = _today()
     member.save(update_fields=["inactivity_reviewed_on", "updated_at"])
     _event(member, actor=actor, kind=EventKind.INACTIVITY_KEPT, status_before=member.status, reason=reason)
@@ -436,6 +466,6 @@ def citizen_id_reveal(*, actor, member: Member, field: str) -> str:
         raise ValueError(field)
     value = member.citizen_id_clear if field == "citizen_id" else member.mobile_clear
     audit.record(actor=actor, action=AuditEntry.Action.REVEAL, instance=member, org_path=member.path,
-                 after={field: str(Member._meta.get_field(field).verbose_name)})
+                 after={"revealed": str(Member._meta.get_field(field).verbose_name)})
     return value
 

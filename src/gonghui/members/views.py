@@ -187,7 +187,8 @@ def _may(user, member: Member, action: Action) -> bool:
 
 def _available_actions(user, member: Member) -> list[tuple[str, Action]]:
     return [(key, action) for key, action in ACTIONS.items()
-            if member.status in action.statuses and _may(user, member, action)]
+            if member.status in action.statuses and _may(user, member, action)
+            and (key != "keep" or selectors.is_flagged_inactive(member))]
 
 
 def _form_for(key: str, action: Action, member: Member, data=None):
@@ -262,7 +263,13 @@ def member_membership(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.error(request, " ".join(error.messages))
                 return redirect("members:member_detail", pk=member.pk)
         else:
-            messages.success(request, _("%(step)s: done for %(name)s.") % {"step": action.label, "name": member.name})
+            if key == "transfer":
+                messages.success(request, _("%(name)s was sent to %(union)s; the transfer waits for that union to "
+                                            "receive them.") % {"name": member.name,
+                                                                "union": form.cleaned_data["to_union"].name})
+            else:
+                messages.success(request, _("%(step)s: done for %(name)s.") % {"step": action.label,
+                                                                               "name": member.name})
             if action.receiving_side and not policy.has_perm(request.user, "members.view", member.path) \
                     and key == "refuse_transfer":
                 return redirect("members:member_list", pk=member.transfer_to_id or member.union_id)

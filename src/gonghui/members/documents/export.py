@@ -300,9 +300,9 @@ def export_roster(
     audit.record(
         actor=actor, action=AuditEntry.Action.EXPORT, instance=node, org_path=node.path,
         after={
-            "export": "member roster",
+            "export": str(_("Member roster")),
             "rows": rows,
-            "columns": [column.key for column in columns],
+            "columns": "、".join(str(column.label) for column in columns),
             "filters": filters_text,
             "sensitive_in_clear": unmask and has_sensitive,
         },

@@ -77,7 +77,7 @@ class ExportForm(forms.Form):
     )
 
     def __init__(self, *args, may_reveal: bool, **kwargs):
-        kwargs.setdefault("initial", {"columns": [column.key for column in COLUMNS], "unmask": True})
+        kwargs.setdefault("initial", {"columns": [column.key for column in COLUMNS], "unmask": False})
         super().__init__(*args, **kwargs)
         if not may_reveal:
             del self.fields["unmask"]
