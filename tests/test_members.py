@@ -93,6 +93,14 @@ def test_it_finds_a_member_by_name_pinyin_initials_or_card_number(world, text):
     assert list(selectors.member_list(world.chair_a, world.union_a, search=text)) == [member]
 
 
+def test_it_finds_a_member_by_the_exact_mobile_number_or_part_of_the_card_number(world):
+    member = make_member(world.union_a, mobile="13912345678")
+    make_member(world.union_a, "李四", mobile="13800000000")
+    assert list(selectors.member_list(world.chair_a, world.union_a, search="139 1234 5678")) == [member]
+    assert list(selectors.member_list(world.chair_a, world.union_a, search="000001")) == [member]
+    assert not selectors.member_list(world.chair_a, world.union_a, search="1391234567").exists()
+
+
 def test_it_finds_a_member_by_the_exact_citizen_id_only(world):
     number = make_citizen_id()
     member = make_member(world.union_a, citizen_id=number)

@@ -123,8 +123,9 @@ class Member(TimeStampedModel):
     unit = models.ForeignKey(
         "orgs.Unit", verbose_name=_("unit"), null=True, blank=True, on_delete=models.SET_NULL, related_name="members"
     )
+    # indexed by member_union_status_idx (union first), so no separate foreign-key index
     union = models.ForeignKey(
-        "orgs.OrgNode", verbose_name=_("union"), on_delete=models.PROTECT, related_name="members"
+        "orgs.OrgNode", verbose_name=_("union"), on_delete=models.PROTECT, related_name="members", db_index=False
     )
     group = models.ForeignKey(
         "orgs.OrgNode",
@@ -134,7 +135,8 @@ class Member(TimeStampedModel):
         on_delete=models.SET_NULL,
         related_name="group_members",
     )
-    path = PathField(_("org path"), max_length=255, db_index=True, editable=False)
+    # indexed by member_path_status_idx (path first)
+    path = PathField(_("org path"), max_length=255, editable=False)
     join_date = models.DateField(_("joined on"), null=True, blank=True)
     card_no = models.CharField(_("member card no."), max_length=32, unique=True)
     status = models.CharField(_("membership status"), max_length=16, choices=Status.choices, default=Status.ACTIVE)
@@ -150,8 +152,9 @@ class Member(TimeStampedModel):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="incoming_members",
+        db_index=False,
     )
-    transfer_to_path = PathField(max_length=255, blank=True, db_index=True, editable=False)
+    transfer_to_path = PathField(max_length=255, blank=True, editable=False)
     # the last dues payment or union activity; six months before today flags the member (DOMAIN.md)
     last_active_on = models.DateField(_("last dues or union life on"), null=True, blank=True)
     inactivity_reviewed_on = models.DateField(_("inactivity reviewed on"), null=True, blank=True)
@@ -171,7 +174,9 @@ class Member(TimeStampedModel):
         ordering = ["path", "name", "id"]
         indexes = [
             models.Index(fields=["path", "status"], name="member_path_status_idx"),
-            models.Index(fields=["name"], name="member_name_idx"),
+            # only the few members in transfer, for the receiving side's lists
+            models.Index(fields=["transfer_to_path"], condition=models.Q(status="in_transfer"),
+                         name="member_in_transfer_to_idx"),
             models.Index(fields=["name_pinyin"], name="member_pinyin_idx"),
             models.Index(fields=["name_initials"], name="member_initials_idx"),
             models.Index(fields=["union", "status"], name="member_union_status_idx"),

@@ -24,6 +24,7 @@ from .models import Member, MembershipEvent, Status, Transfer, TransferStatus
 INACTIVITY_MONTHS = settings.GONGHUI_RULES.get("INACTIVITY_MONTHS", 6)
 _ASCII_LETTERS = re.compile(r"^[a-z]+$")
 _ID_LIKE = re.compile(r"^\d{17}[\dX]$")
+_MOBILE_LIKE = re.compile(r"^1[3-9]\d{9}$")
 
 
 def visible_q(user, permission: str = "members.view") -> Q:
@@ -53,7 +54,8 @@ def get_member_for_user(user, pk: int, permission: str = "members.view") -> Memb
 
 
 def search_q(text: str) -> Q:
-    """Name, pinyin or its initials (`zs` finds 张三), 会员证号, or an exact 身份证号 (through its keyed hash)."""
+    """Name, pinyin or its initials (`zs` finds 张三), 会员证号 or part of it, or an exact 身份证号 or mobile
+    number (through their keyed hashes)."""
     text = text.strip()
     if not text:
         return Q()
@@ -62,8 +64,12 @@ def search_q(text: str) -> Q:
         return Q(citizen_id_hash=crypto.lookup_hash(identifier))
     lowered = text.lower().replace(" ", "")
     if _ASCII_LETTERS.match(lowered):
-        return (Q(name_initials__startswith=lowered) | Q(name_pinyin__startswith=lowered)
+        # prefix ranges ("zs" ≤ key < "zs{"): answered from the pinyin indexes, unlike LIKE 'zs%'
+        end = lowered + "{"
+        return (Q(name_initials__gte=lowered, name_initials__lt=end) | Q(name_pinyin__gte=lowered, name_pinyin__lt=end)
                 | Q(card_no=text.upper()))
+    if _MOBILE_LIKE.match(identifier):  # a mobile number, exactly, through its keyed hash
+        return Q(mobile_hash=crypto.lookup_hash(identifier)) | Q(card_no__contains=identifier)
     if any(ch.isdigit() for ch in text):  # part of a card number: "000149" finds HBYZ-000149
         return Q(card_no__contains=text.upper())
     return Q(name__contains=text) | Q(card_no=text.upper())
