@@ -159,6 +159,7 @@ def _fail(job: ImportJob, message: str) -> ImportJob:
     return job
 
 
+@load.without_gc()
 def import_check(*, job: ImportJob) -> ImportJob:
     """The dry run: read and check every row, keep the report; nothing is written to the registry."""
     job.status = ImportStatus.CHECKING
@@ -198,6 +199,7 @@ def import_queue(*, job: ImportJob, mode: str | None = None) -> ImportJob:
     return job
 
 
+@load.without_gc()
 def import_run(*, job: ImportJob, actor, mode: str | None = None, queued: bool = False) -> ImportJob:
     """Check the file again against the registry as it is now, then write the valid rows in one transaction.
     `queued`: the worker runs a job that import_queue() marked as started."""
@@ -316,8 +318,9 @@ def import_file(*, actor, union: OrgNode, path: str | Path, mode: str = ImportMo
     name = name or Path(path).name
     _check_name(name)
     if dry_run:
-        table = read_table(path, name)
-        return load.plan(table, union).report, None
+        with load.without_gc():
+            table = read_table(path, name)
+            return load.plan(table, union).report, None
     with open(path, "rb") as handle:
         job = import_job_create(actor=actor, union=union, upload=File(handle, name=name), mode=mode)
     job = import_run(job=job, actor=actor)
