@@ -152,7 +152,6 @@ class Member(TimeStampedModel):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="incoming_members",
-        db_index=False,
     )
     transfer_to_path = PathField(max_length=255, blank=True, editable=False)
     # the last dues payment or union activity; six months before today flags the member (DOMAIN.md)
