@@ -13,8 +13,9 @@ distinct dates, 学历 and 单位), and written with the database cursor's `exec
 from __future__ import annotations
 
 import gc
+import threading
 from collections import Counter, defaultdict
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from functools import partial
 from itertools import islice
@@ -491,6 +492,46 @@ def _next_ids(count: int) -> list[int] | None:
 
 
 BULK_CACHE_KIB = 131072
+
+
+@contextmanager
+def checkpoint_after():
+    """On SQLite in WAL mode: the large import's commit without the automatic checkpoint that would follow it
+    in this thread (copying the whole write-ahead log into the database file and syncing it, about 0.15 s for
+    100,000 members); the checkpoint runs instead in a thread of its own, on its own connection, right after the
+    commit. The commit itself is unchanged (with synchronous=NORMAL the log is synced at the checkpoint either
+    way); the connection's checkpoint setting is restored afterwards, also on an error."""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA journal_mode")
+        wal = cursor.fetchone()[0].lower() == "wal"
+        cursor.execute("PRAGMA wal_autocheckpoint")
+        every = cursor.fetchone()[0]
+        database = connection.settings_dict["NAME"]
+        if not wal or not every or connection.is_in_memory_db():
+            wal = False
+        else:
+            cursor.execute("PRAGMA wal_autocheckpoint = 0")
+    try:
+        yield
+    finally:
+        if wal:
+            with connection.cursor() as cursor:
+                cursor.execute(f"PRAGMA wal_autocheckpoint = {int(every)}")
+            threading.Thread(target=_checkpoint, args=(str(database),), daemon=True,
+                             name="gonghui-import-checkpoint").start()
+
+
+def _checkpoint(database: str) -> None:
+    import sqlite3
+
+    try:
+        with closing(sqlite3.connect(database, timeout=5)) as own:
+            own.execute("PRAGMA wal_checkpoint(PASSIVE)")
+    except sqlite3.Error:  # busy or gone: the next commit's automatic checkpoint does it
+        pass
 
 
 class _BulkIndexes:

@@ -223,7 +223,7 @@ def import_run(*, job: ImportJob, actor, mode: str | None = None, queued: bool =
         job.save()
         return job
     try:
-        with transaction.atomic():
+        with load.checkpoint_after(), transaction.atomic():
             created, updated = load.write(result, actor=actor, reason=_("Roster %(name)s") % {
                 "name": job.original_name})
             report.created, report.updated = created, updated
