@@ -17,32 +17,16 @@ Uses SQLite in a temporary directory unless DATABASE_URL is set (point it at an 
 from __future__ import annotations
 
 import argparse
-import atexit
 import datetime
-import os
 import random
-import shutil
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-
-def setup_django() -> None:
-    if "DATABASE_URL" not in os.environ:
-        workdir = tempfile.mkdtemp(prefix="gonghui-bench-")
-        atexit.register(shutil.rmtree, workdir, ignore_errors=True)
-        os.environ["GONGHUI_VAR_DIR"] = workdir
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gonghui.settings")
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
+from benchsetup import setup_django
 
 
 def seed_offers_district() -> bool:

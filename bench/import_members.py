@@ -16,11 +16,8 @@ Prints figures; nothing here is asserted.
 from __future__ import annotations
 
 import argparse
-import atexit
 import os
-import shutil
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -29,20 +26,7 @@ sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "bench"))
 
 import roster_file  # noqa: E402
-
-
-def setup_django() -> None:
-    if "DATABASE_URL" not in os.environ:
-        workdir = tempfile.mkdtemp(prefix="gonghui-bench-")
-        atexit.register(shutil.rmtree, workdir, ignore_errors=True)
-        os.environ["GONGHUI_VAR_DIR"] = workdir
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gonghui.settings")
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
+from benchsetup import setup_django  # noqa: E402
 
 
 def make_union():
