@@ -52,3 +52,19 @@ def shot():
         return path
 
     return take
+
+
+PASSWORD = "Lakeside-2026"
+
+
+def sign_in(page, live_server, user):
+    """Sign in on the login page as a person would (the user's password is set first)."""
+    from playwright.sync_api import expect
+
+    user.set_password(PASSWORD)
+    user.save()
+    page.goto(f"{live_server.url}/")
+    expect(page.get_by_role("heading", name="登录")).to_be_visible()
+    page.get_by_label("用户名").fill(user.username)
+    page.get_by_label("密码").fill(PASSWORD)
+    page.get_by_role("button", name="登录").click()

@@ -10,20 +10,9 @@ from playwright.sync_api import expect
 from gonghui.members.documents.tokens import card_token
 
 from ..conftest import make_member
+from .conftest import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-PASSWORD = "Lakeside-2026"
-
-
-def sign_in(page, live_server, user):
-    user.set_password(PASSWORD)
-    user.save()
-    page.goto(f"{live_server.url}/")
-    page.get_by_label("用户名").fill(user.username)
-    page.get_by_label("密码").fill(PASSWORD)
-    page.get_by_role("button", name="登录").click()
-
 
 def test_it_exports_the_chosen_columns_and_prints_a_card_that_verifies(page, browser, live_server, world, shot,
                                                                         tmp_path):

@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 from gonghui.members.models import Member, Status
 
 from ..conftest import make_member
-from .test_orgs_workflow import sign_in
+from .conftest import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

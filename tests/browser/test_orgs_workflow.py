@@ -10,21 +10,9 @@ from playwright.sync_api import expect
 from gonghui.orgs.models import Unit
 
 from ..conftest import make_member
+from .conftest import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-PASSWORD = "Lakeside-2026"
-
-
-def sign_in(page, live_server, user):
-    user.set_password(PASSWORD)
-    user.save()
-    page.goto(f"{live_server.url}/")
-    expect(page.get_by_role("heading", name="登录")).to_be_visible()
-    page.get_by_label("用户名").fill(user.username)
-    page.get_by_label("密码").fill(PASSWORD)
-    page.get_by_role("button", name="登录").click()
-
 
 def test_it_drills_down_the_tree_and_adds_a_unit_after_fixing_a_wrong_credit_code(page, live_server, world, shot):
     for index in range(30):  # 30 members: the union now needs a committee of 3 to 5 (工会法 §11)

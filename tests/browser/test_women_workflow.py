@@ -13,7 +13,7 @@ from gonghui.members.women import rules
 from gonghui.members.women import services as women
 
 from ..conftest import make_member
-from .test_orgs_workflow import sign_in
+from .conftest import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
