@@ -11,7 +11,9 @@ import re
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
+from django.http import Http404
 from django.utils import timezone
 
 from gonghui.accounts import policy
@@ -41,15 +43,14 @@ def can(user, permission: str, member: Member) -> bool:
 
 
 def get_member_for_user(user, pk: int, permission: str = "members.view") -> Member:
-    """The access helper for members: 404 when not visible, 403 when visible but not allowed."""
+    """The access helper for members: 404 when not visible, 403 when visible but not allowed. A member may
+    read their own record (through the account linked to it) without any officer role."""
     member = Member.objects.select_related("union", "group", "unit", "transfer_to").filter(pk=pk).first()
-    if member is not None and permission == "members.view" and member.user_id and member.user_id == user.pk:
-        return member  # a member may read their own record
-    if member is None or not can(user, "members.view", member):
-        policy.check(user, None, permission)
-    if not can(user, permission, member):
-        policy.check(user, member.path if policy.has_perm(user, "members.view", member.path)
-                     else member.transfer_to_path, permission, view_permission="members.view")
+    own = member is not None and member.user_id is not None and member.user_id == user.pk
+    if member is None or not (own or can(user, "members.view", member)):
+        raise Http404
+    if not (can(user, permission, member) or (own and permission == "members.view")):
+        raise PermissionDenied
     return member
 
 

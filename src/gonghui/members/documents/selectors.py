@@ -4,20 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .. import selectors
 from ..models import MEMBER_STATUSES, Member
 from .tokens import BadCardToken, read_card_token
-
-
-def get_member_for_card(user, pk: int) -> Member:
-    """The member whose card `user` may print: one they may see (members.view, as for the member's page),
-    or themselves, through the account linked to their member record, even without any officer role.
-    404 otherwise, as everywhere."""
-    if getattr(user, "is_authenticated", False):
-        own = Member.objects.select_related("union").filter(pk=pk, user=user).first()
-        if own is not None:
-            return own
-    return selectors.get_member_for_user(user, pk)
 
 
 def card_is_valid(member: Member) -> bool:

@@ -25,7 +25,7 @@ from .. import selectors
 from ..models import MEMBER_STATUSES, Member
 from . import cards, export
 from .forms import ExportForm, describe_filters, filters_query, list_filters
-from .selectors import card_is_valid, check_card, get_member_for_card
+from .selectors import card_is_valid, check_card
 from .tokens import BadCardToken, card_token
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -93,7 +93,7 @@ def member_export(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def member_card(request: HttpRequest, pk: int) -> HttpResponse:
     """One member's card on a card-sized page (?layout=sheet: on an A4 sheet with cut marks)."""
-    member = get_member_for_card(request.user, pk)
+    member = selectors.get_member_for_user(request.user, pk)
     if not card_is_valid(member):
         messages.error(request, _("%(name)s is not a member now (%(status)s): no card can be printed.")
                        % {"name": member.name, "status": member.get_status_display()})
