@@ -23,6 +23,7 @@ from gonghui.orgs.models import Level, OrgNode, Unit
 from . import tally
 from .identity import card_numbers, card_prefix, clean_mobile, clean_name, name_search_keys
 from .models import EventKind, Member, MembershipEvent, RetainReason, Status, Transfer, TransferStatus, WomenRecord
+from .selectors import is_flagged_inactive
 
 # Nodes that can hold 会籍 directly (a member's `union`). A federation holds it only as the keeper of
 # retained memberships of a closed unit.
@@ -228,8 +229,26 @@ def member_update(*, actor, member: Member, citizen_id: str | None = None, mobil
 
 # ---- 会籍 lifecycle -------------------------------------------------------------------------------------
 
-def _refuse(member: Member, allowed: set[str], action: str) -> None:
-    if member.status not in allowed:
+# Each 会籍 step and the statuses it may start from: the services enforce it, the pages offer only these.
+ALLOWED_FROM: dict[str, frozenset[str]] = {
+    "approve": frozenset({Status.APPLICANT}),
+    "refuse": frozenset({Status.APPLICANT}),
+    "reapply": frozenset({Status.WITHDRAWN, Status.REFUSED}),
+    "transfer": frozenset({Status.ACTIVE}),
+    "cancel_transfer": frozenset({Status.IN_TRANSFER}),
+    "receive": frozenset({Status.IN_TRANSFER}),
+    "refuse_transfer": frozenset({Status.IN_TRANSFER}),
+    "retain": frozenset({Status.ACTIVE}),
+    "restore": frozenset({Status.RETAINED}),
+    "keep": frozenset({Status.ACTIVE}),
+    "withdraw": frozenset({Status.ACTIVE, Status.RETAINED}),
+    "expel": frozenset({Status.ACTIVE, Status.RETAINED}),
+    "death": frozenset({Status.ACTIVE, Status.RETAINED}),
+}
+
+
+def _refuse(member: Member, step: str, action: str) -> None:
+    if member.status not in ALLOWED_FROM[step]:
         raise ValidationError(
             _("%(name)s cannot be %(action)s: their membership status is “%(status)s”.")
             % {"name": member.name, "action": action, "status": member.get_status_display()},
@@ -259,7 +278,7 @@ def _status_change(member: Member, *, actor, kind: str, before_status: str, befo
 def member_approve(*, actor, member: Member, on: datetime.date | None = None) -> Member:
     """入会: the union approves an application."""
     member = _locked(member)
-    _refuse(member, {Status.APPLICANT}, _("approved"))
+    _refuse(member, "approve", _("approved"))
     member.status, member.join_date = Status.ACTIVE, on or _today()
     _status_change(member, actor=actor, kind=EventKind.JOINED, before_status=Status.APPLICANT, on=on,
                    to_node=member.union)
@@ -269,7 +288,7 @@ def member_approve(*, actor, member: Member, on: datetime.date | None = None) ->
 @transaction.atomic
 def member_refuse_application(*, actor, member: Member, reason: str) -> Member:
     member = _locked(member)
-    _refuse(member, {Status.APPLICANT}, _("refused"))
+    _refuse(member, "refuse", _("refused"))
     if not reason.strip():
         raise ValidationError({"reason": _("Give the reason the application is refused.")})
     member.status = Status.REFUSED
@@ -281,7 +300,7 @@ def member_refuse_application(*, actor, member: Member, reason: str) -> Member:
 def member_reapply(*, actor, member: Member) -> Member:
     """A worker who withdrew or was refused applies again: the same record, a new application."""
     member = _locked(member)
-    _refuse(member, {Status.WITHDRAWN, Status.REFUSED}, _("registered as applying again"))
+    _refuse(member, "reapply", _("registered as applying again"))
     before = member.status
     member.status = Status.APPLICANT
     _status_change(member, actor=actor, kind=EventKind.APPLIED, before_status=before, to_node=member.union)
@@ -293,7 +312,7 @@ def member_transfer_out(*, actor, member: Member, to_union: OrgNode, reason: str
                         on: datetime.date | None = None) -> Transfer:
     """转出: the old union sends; the member is "in transfer" until the new union receives or refuses."""
     member = _locked(member)
-    _refuse(member, {Status.ACTIVE}, _("transferred"))
+    _refuse(member, "transfer", _("transferred"))
     if to_union.level not in MEMBERSHIP_LEVELS:
         raise ValidationError({"to_union": _("A member can only be transferred to a grassroots, joint or branch "
                                              "union.")})
@@ -328,7 +347,7 @@ def member_transfer_receive(*, actor, member: Member, group: OrgNode | None = No
                             on: datetime.date | None = None) -> Member:
     """转入: the new union receives; the member now belongs to it, with their card number and history."""
     member = _locked(member)
-    _refuse(member, {Status.IN_TRANSFER}, _("received"))
+    _refuse(member, "receive", _("received"))
     transfer = _pending_transfer(member)
     old_union = member.union
     _close_transfer(transfer, actor=actor, status=TransferStatus.RECEIVED, note="", on=on)
@@ -345,7 +364,7 @@ def member_transfer_receive(*, actor, member: Member, group: OrgNode | None = No
 def member_transfer_refuse(*, actor, member: Member, reason: str) -> Member:
     """The new union refuses (with a reason): the member stays with the old union, active."""
     member = _locked(member)
-    _refuse(member, {Status.IN_TRANSFER}, _("refused by the receiving union"))
+    _refuse(member, "refuse_transfer", _("refused by the receiving union"))
     if not reason.strip():
         raise ValidationError({"reason": _("Give the reason the transfer is refused.")})
     transfer = _pending_transfer(member)
@@ -360,7 +379,7 @@ def member_transfer_refuse(*, actor, member: Member, reason: str) -> Member:
 def member_transfer_cancel(*, actor, member: Member) -> Member:
     """The sending union withdraws a transfer that has not been received yet."""
     member = _locked(member)
-    _refuse(member, {Status.IN_TRANSFER}, _("called back"))
+    _refuse(member, "cancel_transfer", _("called back"))
     transfer = _pending_transfer(member)
     _close_transfer(transfer, actor=actor, status=TransferStatus.CANCELLED, note="", on=None)
     member.status, member.transfer_to, member.transfer_to_path = Status.ACTIVE, None, ""
@@ -373,7 +392,7 @@ def member_retain(*, actor, member: Member, reason: str, on: datetime.date | Non
     """保留会籍: retirees keep it at their last union, the unemployed at the old union; when the unit closes,
     the union above keeps it (DOMAIN.md)."""
     member = _locked(member)
-    _refuse(member, {Status.ACTIVE}, _("given retained membership"))
+    _refuse(member, "retain", _("given retained membership"))
     if reason not in RetainReason.values:
         raise ValidationError({"reason": _("Choose why the membership is retained.")})
     old_union = member.union
@@ -395,7 +414,7 @@ def member_restore(*, actor, member: Member, on: datetime.date | None = None) ->
     """恢复: a retained member takes up full membership again (a member kept by a federation is then
     transferred to their new union)."""
     member = _locked(member)
-    _refuse(member, {Status.RETAINED}, _("restored"))
+    _refuse(member, "restore", _("restored"))
     member.status, member.retain_reason = Status.ACTIVE, ""
     _status_change(member, actor=actor, kind=EventKind.RESTORED, before_status=Status.RETAINED, on=on)
     return member
@@ -405,7 +424,7 @@ def member_restore(*, actor, member: Member, on: datetime.date | None = None) ->
 def member_withdraw(*, actor, member: Member, reason: str = "", on: datetime.date | None = None) -> Member:
     """退会 (also the officer's decision on six months without dues or union life)."""
     member = _locked(member)
-    _refuse(member, {Status.ACTIVE, Status.RETAINED}, _("withdrawn"))
+    _refuse(member, "withdraw", _("withdrawn"))
     before = member.status
     member.status = Status.WITHDRAWN
     _status_change(member, actor=actor, kind=EventKind.WITHDRAWN, before_status=before, reason=reason, on=on)
@@ -416,7 +435,7 @@ def member_withdraw(*, actor, member: Member, reason: str = "", on: datetime.dat
 def member_expel(*, actor, member: Member, reason: str, on: datetime.date | None = None) -> Member:
     """除名, always with its reason."""
     member = _locked(member)
-    _refuse(member, {Status.ACTIVE, Status.RETAINED}, _("expelled"))
+    _refuse(member, "expel", _("expelled"))
     if not reason.strip():
         raise ValidationError({"reason": _("Give the reason for the expulsion.")})
     before = member.status
@@ -428,7 +447,7 @@ def member_expel(*, actor, member: Member, reason: str, on: datetime.date | None
 @transaction.atomic
 def member_record_death(*, actor, member: Member, on: datetime.date | None = None) -> Member:
     member = _locked(member)
-    _refuse(member, {Status.ACTIVE, Status.RETAINED}, _("recorded as deceased"))
+    _refuse(member, "death", _("recorded as deceased"))
     before = member.status
     member.status = Status.DECEASED
     _status_change(member, actor=actor, kind=EventKind.DECEASED, before_status=before, on=on)
@@ -440,9 +459,7 @@ def member_keep_after_inactivity(*, actor, member: Member, reason: str = "") -> 
     """The officer's other decision on the six-month flag: keep the member (the flag clears until the next
     six months pass)."""
     member = _locked(member)
-    _refuse(member, {Status.ACTIVE}, _("kept"))
-    from .selectors import is_flagged_inactive
-
+    _refuse(member, "keep", _("kept"))
     if not is_flagged_inactive(member):
         raise ValidationError(_("%(name)s has dues or union life within the last six months: there is nothing "
                                 "to decide.") % {"name": member.name}, code="transition")

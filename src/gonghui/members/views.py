@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -150,34 +151,52 @@ def member_reveal(request: HttpRequest, pk: int) -> HttpResponse:
 @dataclass(frozen=True)
 class Action:
     label: str
-    statuses: frozenset[str]
     form: type
+    run: Callable[[Any, Member, dict], Any]  # (actor, member, the form's cleaned data) → the service
     receiving_side: bool = False  # decided by the union the member is transferring to
     danger: bool = False
-    confirm: str = ""
 
 
+# The steps a page offers, in order; which statuses each may start from is services.ALLOWED_FROM.
 ACTIONS: dict[str, Action] = {
-    "approve": Action(gettext_lazy("Approve the application"), frozenset({Status.APPLICANT}), DateForm),
-    "refuse": Action(gettext_lazy("Refuse the application"), frozenset({Status.APPLICANT}), ReasonForm, danger=True),
-    "reapply": Action(gettext_lazy("Register a new application"), frozenset({Status.WITHDRAWN, Status.REFUSED}),
-                      EmptyForm),
-    "transfer": Action(gettext_lazy("Transfer to another union"), frozenset({Status.ACTIVE}), TransferForm),
-    "cancel_transfer": Action(gettext_lazy("Call back the transfer"), frozenset({Status.IN_TRANSFER}), EmptyForm),
-    "receive": Action(gettext_lazy("Receive into this union"), frozenset({Status.IN_TRANSFER}), ReceiveForm,
+    "approve": Action(gettext_lazy("Approve the application"), DateForm,
+                      lambda actor, m, d: services.member_approve(actor=actor, member=m, on=d["on"])),
+    "refuse": Action(gettext_lazy("Refuse the application"), ReasonForm,
+                     lambda actor, m, d: services.member_refuse_application(actor=actor, member=m, reason=d["reason"]),
+                     danger=True),
+    "reapply": Action(gettext_lazy("Register a new application"), EmptyForm,
+                      lambda actor, m, d: services.member_reapply(actor=actor, member=m)),
+    "transfer": Action(gettext_lazy("Transfer to another union"), TransferForm,
+                       lambda actor, m, d: services.member_transfer_out(actor=actor, member=m,
+                                                                        to_union=d["to_union"], reason=d["reason"])),
+    "cancel_transfer": Action(gettext_lazy("Call back the transfer"), EmptyForm,
+                              lambda actor, m, d: services.member_transfer_cancel(actor=actor, member=m)),
+    "receive": Action(gettext_lazy("Receive into this union"), ReceiveForm,
+                      lambda actor, m, d: services.member_transfer_receive(actor=actor, member=m, group=d["group"],
+                                                                           unit=d["unit"]),
                       receiving_side=True),
-    "refuse_transfer": Action(gettext_lazy("Refuse the transfer"), frozenset({Status.IN_TRANSFER}), ReasonForm,
+    "refuse_transfer": Action(gettext_lazy("Refuse the transfer"), ReasonForm,
+                              lambda actor, m, d: services.member_transfer_refuse(actor=actor, member=m,
+                                                                                  reason=d["reason"]),
                               receiving_side=True, danger=True),
-    "retain": Action(gettext_lazy("Retain membership"), frozenset({Status.ACTIVE}), RetainForm),
-    "restore": Action(gettext_lazy("Restore full membership"), frozenset({Status.RETAINED}), EmptyForm),
-    "keep": Action(gettext_lazy("Keep after six months without dues or union life"), frozenset({Status.ACTIVE}),
-                   ReasonForm),
-    "withdraw": Action(gettext_lazy("Withdraw from the union"), frozenset({Status.ACTIVE, Status.RETAINED}),
-                       ReasonForm, danger=True),
-    "expel": Action(gettext_lazy("Expel"), frozenset({Status.ACTIVE, Status.RETAINED}), ReasonForm, danger=True),
-    "death": Action(gettext_lazy("Record death"), frozenset({Status.ACTIVE, Status.RETAINED}), DateForm,
+    "retain": Action(gettext_lazy("Retain membership"), RetainForm,
+                     lambda actor, m, d: services.member_retain(actor=actor, member=m, reason=d["reason"])),
+    "restore": Action(gettext_lazy("Restore full membership"), EmptyForm,
+                      lambda actor, m, d: services.member_restore(actor=actor, member=m)),
+    "keep": Action(gettext_lazy("Keep after six months without dues or union life"), ReasonForm,
+                   lambda actor, m, d: services.member_keep_after_inactivity(actor=actor, member=m,
+                                                                             reason=d["reason"])),
+    "withdraw": Action(gettext_lazy("Withdraw from the union"), ReasonForm,
+                       lambda actor, m, d: services.member_withdraw(actor=actor, member=m, reason=d["reason"]),
+                       danger=True),
+    "expel": Action(gettext_lazy("Expel"), ReasonForm,
+                    lambda actor, m, d: services.member_expel(actor=actor, member=m, reason=d["reason"]),
+                    danger=True),
+    "death": Action(gettext_lazy("Record death"), DateForm,
+                    lambda actor, m, d: services.member_record_death(actor=actor, member=m, on=d["on"]),
                     danger=True),
 }
+REASON_REQUIRED = frozenset({"refuse", "refuse_transfer", "expel"})
 
 
 def _may(user, member: Member, action: Action) -> bool:
@@ -187,7 +206,7 @@ def _may(user, member: Member, action: Action) -> bool:
 
 def _available_actions(user, member: Member) -> list[tuple[str, Action]]:
     return [(key, action) for key, action in ACTIONS.items()
-            if member.status in action.statuses and _may(user, member, action)
+            if member.status in services.ALLOWED_FROM[key] and _may(user, member, action)
             and (key != "keep" or selectors.is_flagged_inactive(member))]
 
 
@@ -195,37 +214,8 @@ def _form_for(key: str, action: Action, member: Member, data=None):
     if action.form is ReceiveForm:
         return ReceiveForm(data, union=member.transfer_to)
     if action.form is ReasonForm:
-        return ReasonForm(data, required=key in {"refuse", "refuse_transfer", "expel"})
+        return ReasonForm(data, required=key in REASON_REQUIRED)
     return action.form(data)
-
-
-def _run(key: str, actor, member: Member, data: dict) -> None:
-    if key == "approve":
-        services.member_approve(actor=actor, member=member, on=data["on"])
-    elif key == "refuse":
-        services.member_refuse_application(actor=actor, member=member, reason=data["reason"])
-    elif key == "reapply":
-        services.member_reapply(actor=actor, member=member)
-    elif key == "transfer":
-        services.member_transfer_out(actor=actor, member=member, to_union=data["to_union"], reason=data["reason"])
-    elif key == "cancel_transfer":
-        services.member_transfer_cancel(actor=actor, member=member)
-    elif key == "receive":
-        services.member_transfer_receive(actor=actor, member=member, group=data["group"], unit=data["unit"])
-    elif key == "refuse_transfer":
-        services.member_transfer_refuse(actor=actor, member=member, reason=data["reason"])
-    elif key == "retain":
-        services.member_retain(actor=actor, member=member, reason=data["reason"])
-    elif key == "restore":
-        services.member_restore(actor=actor, member=member)
-    elif key == "keep":
-        services.member_keep_after_inactivity(actor=actor, member=member, reason=data["reason"])
-    elif key == "withdraw":
-        services.member_withdraw(actor=actor, member=member, reason=data["reason"])
-    elif key == "expel":
-        services.member_expel(actor=actor, member=member, reason=data["reason"])
-    elif key == "death":
-        services.member_record_death(actor=actor, member=member, on=data["on"])
 
 
 @login_required
@@ -255,7 +245,7 @@ def member_membership(request: HttpRequest, pk: int) -> HttpResponse:
     form = _form_for(key, action, member, request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
-            _run(key, request.user, member, form.cleaned_data)
+            action.run(request.user, member, form.cleaned_data)
         except ValidationError as error:
             if hasattr(error, "error_dict"):
                 _apply_errors(form, error)
