@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from gonghui.core import crypto
-from gonghui.members.identity import card_prefix, name_search_keys
+from gonghui.members.identity import card_number, card_sequence, name_search_keys
 from gonghui.members.models import (
     EmploymentType,
     EventKind,
@@ -31,6 +31,7 @@ from gonghui.members.models import (
     Transfer,
     WomenRecord,
 )
+from gonghui.members.services import last_generated_card
 
 from .bulk import TableWriter, Values, reset_sequences
 from .identifiers import LOCAL_AREAS, MIGRANT_AREAS, citizen_id_from, mobile
@@ -182,10 +183,10 @@ class MemberFactory:
     def next_card(self, union_code: str) -> str:
         number = self.card_counters.get(union_code)
         if number is None:
-            number = 0 if self.new_unions else _last_card_number(union_code)
+            number = 0 if self.new_unions else card_sequence(union_code, last_generated_card(union_code))
         number += 1
         self.card_counters[union_code] = number
-        return f"{card_prefix(union_code)}{number:06d}"
+        return card_number(union_code, number)
 
     def identity(self, *, female: bool, age_years: float, migrant: bool) -> tuple[str, int, str, str]:
         """(身份证号, birth ordinal, its ciphertext, its hash): a number nobody else has."""
@@ -306,13 +307,3 @@ class MemberFactory:
         for writer in (self.members, self.events, self.women, self.transfers):
             writer.flush()
         reset_sequences([Member, MembershipEvent, WomenRecord, Transfer])
-
-
-def _last_card_number(union_code: str) -> int:
-    """The highest generated card sequence of a union already in the database (0 if none)."""
-    prefix = card_prefix(union_code)
-    last = (Member.objects.filter(card_no__gt=prefix, card_no__lt=prefix + "~").order_by("-card_no")
-            .values_list("card_no", flat=True).first())
-    if last and last[len(prefix):].isdigit():
-        return int(last[len(prefix):])
-    return 0

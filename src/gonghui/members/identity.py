@@ -78,13 +78,21 @@ def card_prefix(union_code: str) -> str:
     return f"{union_code}-"
 
 
+def card_number(union_code: str, sequence: int) -> str:
+    return f"{card_prefix(union_code)}{sequence:0{CARD_SEQUENCE_DIGITS}d}"
+
+
+def card_sequence(union_code: str, card_no: str | None) -> int:
+    """The sequence of a card number generated for this union (0 for none, or for a number the union gave)."""
+    prefix = card_prefix(union_code)
+    if card_no and card_no.startswith(prefix) and card_no[len(prefix):].isdigit():
+        return int(card_no[len(prefix):])
+    return 0
+
+
 def card_numbers(union_code: str, last_used: str | None) -> Iterator[str]:
     """Generated card numbers for a union, after `last_used` (the highest generated one so far, or None)."""
-    prefix = card_prefix(union_code)
-    start = 0
-    if last_used and last_used.startswith(prefix) and last_used[len(prefix):].isdigit():
-        start = int(last_used[len(prefix):])
-    number = start
+    number = card_sequence(union_code, last_used)
     while True:
         number += 1
-        yield f"{prefix}{number:0{CARD_SEQUENCE_DIGITS}d}"
+        yield card_number(union_code, number)
