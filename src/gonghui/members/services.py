@@ -471,12 +471,6 @@ def member_keep_after_inactivity(*, actor, member: Member, reason: str = "") -> 
     return member
 
 
-def member_record_activity(*, members_qs, on: datetime.date) -> int:
-    """Dues paid or union life attended on `on`: moves `last_active_on` forward (used by later domains)."""
-    return members_qs.filter(last_active_on__lt=on).update(last_active_on=on) + members_qs.filter(
-        last_active_on__isnull=True).update(last_active_on=on)
-
-
 def citizen_id_reveal(*, actor, member: Member, field: str) -> str:
     """The clear 身份证号 or mobile number, for a user the policy allows; the reveal is logged."""
     if field not in ("citizen_id", "mobile"):
