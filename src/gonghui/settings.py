@@ -67,6 +67,8 @@ INSTALLED_APPS = [
     "gonghui.accounts",
     "gonghui.orgs",
     "gonghui.members",
+    "gonghui.activities",
+    "gonghui.care",
 ]
 
 MIDDLEWARE = [
@@ -206,4 +208,44 @@ GONGHUI_RULES = {
     "WOMEN_GENERAL_CHECK_MONTHS": int(os.environ.get("GONGHUI_WOMEN_GENERAL_CHECK_MONTHS", "24")),
     # 会员会籍管理办法: six months without dues or union life → flagged for an officer to decide.
     "INACTIVITY_MONTHS": int(os.environ.get("GONGHUI_INACTIVITY_MONTHS", "6")),
+}
+
+# Care (DOMAIN.md, Care): the visit reasons and the spending caps are provincial or local practice, so they are
+# settings. The caps below are the Anhui 2025 defaults; each rule names its source, shown when it refuses.
+GONGHUI_CARE = {
+    # 走访慰问 reasons ("五必访" is local practice): code → (Chinese label, the assistance kind a gift counts as)
+    "VISIT_REASONS": {
+        "illness": ("生病住院", "illness"),
+        "marriage": ("结婚", "marriage"),
+        "birth": ("生育", "birth"),
+        "bereavement": ("直系亲属去世", "bereavement"),
+        "retirement": ("退休", "retirement"),
+        "hardship": ("生活困难", "living"),
+        "festival": ("节日慰问", "festival"),
+        "birthday": ("生日", "birthday"),
+    },
+    "CAPS_SOURCE": os.environ.get("GONGHUI_CARE_CAPS_SOURCE", "安徽省总工会基层工会经费使用标准（2025）"),
+    # per: "payment" (each payment), "year" (per member and calendar year, all kinds of the rule together),
+    # "case-year" (the same case, e.g. the same illness, at most once a year)
+    "CAPS": [
+        {"name": "节日慰问品", "kinds": ["festival"], "per": "year", "max": "2200",
+         "refused_forms": ["cash", "shopping_card"]},
+        {"name": "生日慰问", "kinds": ["birthday"], "per": "year", "max": "500"},
+        {"name": "结婚、生育、住院、丧葬、退休慰问",
+         "kinds": ["marriage", "birth", "illness", "bereavement", "retirement"], "per": "payment", "max": "2000"},
+        {"name": "同一疾病慰问", "kinds": ["illness"], "per": "case-year", "max": "2000"},
+        {"name": "困难帮扶", "kinds": ["living", "medical", "education", "warmth"], "per": "payment", "max": "2000",
+         "needs_hardship_file": True},
+    ],
+    # 退休人员不得使用工会经费慰问 (DOMAIN.md): union funds are refused for retired members
+    "NO_UNION_FUNDS_FOR_RETIREES": True,
+    # 无预算不得开支、不得超预算开支: union-funded care needs a budget line with enough left
+    "BUDGET_REQUIRED": True,
+    # 困难职工档案: reviewed every year; six months above the 低保 line → 已脱困
+    "HARDSHIP_REVIEW_MONTHS": 12,
+    "HARDSHIP_RELIEF_MONTHS": 6,
+    # retirement reminders: the statutory base ages (men 60, women workers 50, women cadres 55), raised step by
+    # step for later births by the 2024 decision on gradually delaying the statutory retirement age (care/retirement.py)
+    "RETIREMENT_AGE_MEN": 60,
+    "RETIREMENT_AGE_WOMEN": int(os.environ.get("GONGHUI_RETIREMENT_AGE_WOMEN", "55")),
 }

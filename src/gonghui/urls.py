@@ -8,5 +8,7 @@ urlpatterns = [
     path("accounts/", include("gonghui.accounts.urls")),
     path("orgs/", include("gonghui.orgs.urls")),
     path("members/", include("gonghui.members.urls")),
+    path("activities/", include("gonghui.activities.urls")),
+    path("care/", include("gonghui.care.urls")),
     path("audit/", core_views.audit_log, name="audit_log"),
 ]

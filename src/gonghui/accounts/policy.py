@@ -42,6 +42,22 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     # 女职工 records (五期, health checks): the women's officer and the chair only (issue 3 §6)
     "women.view": frozenset({Role.WOMEN_OFFICER, Role.UNION_CHAIR}),
     "women.change": frozenset({Role.WOMEN_OFFICER, Role.UNION_CHAIR}),
+    # activities (issue 4): officers see and run them; a member sees those open to them through
+    # activities.selectors.open_to_member, not through this permission
+    "activities.view": ALL_ROLES - {Role.MEMBER},
+    "activities.change": MANAGERS,
+    # honours: a union nominates; the union above decides (honours.change held on the deciding node)
+    "honours.view": ALL_ROLES - {Role.MEMBER},
+    "honours.change": MANAGERS,
+    # care (hardship files, assistance, visits, campaigns): family finances and health, so not every officer
+    "care.view": MANAGERS | {Role.FINANCE_OFFICER, Role.AUDIT_OFFICER, Role.READONLY_LEADER},
+    "care.change": MANAGERS,
+    # approve hardship files (the union, then the union above) and assistance
+    "care.approve": frozenset({Role.UNION_CHAIR, Role.FEDERATION_ADMIN}),
+    # record a payment as made
+    "care.pay": frozenset({Role.FINANCE_OFFICER, Role.UNION_CHAIR, Role.FEDERATION_ADMIN}),
+    # see a household's finances and health in clear (each reveal is logged)
+    "care.reveal": MANAGERS,
     "audit.view": frozenset({Role.FEDERATION_ADMIN}),
     # grant and revoke roles on nodes in the subtree, create accounts
     "accounts.manage": frozenset({Role.FEDERATION_ADMIN}),

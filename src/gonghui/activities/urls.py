@@ -1,0 +1,7 @@
+from .honours import urls as honour_urls
+
+app_name = "activities"
+
+urlpatterns: list = [
+    *honour_urls.urlpatterns,
+]

@@ -1,0 +1,181 @@
+"""Ledgers (台账): one shape for every domain's ledger, shown as a page and exported as a formatted .xlsx.
+
+A domain builds a `Ledger` (title, node, period, columns, rows, totals) from its own selector, already limited
+to what the user may see; `ledger_xlsx()` writes it as the printable workbook officers keep (title, the node
+and period, a frozen header, widths, money and date formats, a 合计 row, A4 landscape fitted to the width),
+and the template `core/_ledger_table.html` shows the same ledger on the page. So the page and the file always
+hold the same rows and the same totals.
+
+`ledger_period()` reads the period a ledger page is asked for (a year, or from/to dates) with a Chinese message
+for a bad value.
+"""
+
+from __future__ import annotations
+
+import datetime
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+_THIN = Side(style="thin", color="808080")
+_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+_HEADER_FILL = PatternFill("solid", fgColor="DDE6F0")
+_TOTAL_FILL = PatternFill("solid", fgColor="F2F2F2")
+FORMATS = {"money": "#,##0.00", "int": "0", "date": "yyyy-mm-dd", "text": "@"}
+
+
+@dataclass(frozen=True)
+class LedgerColumn:
+    key: str
+    label: str
+    kind: str = "text"        # text, int, money, date
+    width: float = 14
+    total: bool = False       # summed in the 合计 row
+
+    @property
+    def numeric(self) -> bool:
+        return self.kind in ("int", "money")
+
+
+@dataclass
+class Ledger:
+    title: str                                  # e.g. 活动台账
+    node_name: str
+    start: datetime.date
+    end: datetime.date
+    columns: Sequence[LedgerColumn]
+    rows: list[dict[str, Any]]
+    notes: list[str] = field(default_factory=list)  # lines under the table: 人数, 人次 …
+    totals: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if not self.totals:
+            self.totals = {column.key: sum((row.get(column.key) or 0 for row in self.rows),
+                                           Decimal("0") if column.kind == "money" else 0)
+                           for column in self.columns if column.total}
+
+    @property
+    def period_label(self) -> str:
+        if self.start.month == 1 and self.start.day == 1 and self.end == self.start.replace(month=12, day=31):
+            return _("Year %(year)d") % {"year": self.start.year}
+        return f"{self.start:%Y-%m-%d} — {self.end:%Y-%m-%d}"
+
+    @property
+    def subtitle(self) -> str:
+        return _("%(node)s · %(period)s · made on %(today)s") % {
+            "node": self.node_name, "period": self.period_label, "today": timezone.localdate().isoformat()}
+
+    def table_rows(self) -> list[list[tuple[Any, str]]]:
+        """The rows as (value, column kind) pairs in column order (for the template)."""
+        return [[(row.get(column.key), column.kind) for column in self.columns] for row in self.rows]
+
+    def total_cells(self) -> list[tuple[Any, str]]:
+        return [(self.totals.get(column.key, "") if column.total else "", column.kind) for column in self.columns]
+
+    def filename(self, suffix: str = "xlsx") -> str:
+        return f"{self.title}-{self.node_name}-{self.start:%Y%m%d}-{self.end:%Y%m%d}.{suffix}"
+
+
+def ledger_period(params, *, today: datetime.date | None = None) -> tuple[datetime.date, datetime.date]:
+    """The period from request parameters: `year` (the whole year), or `from` and `to` (ISO dates); by
+    default this year. Raises ValidationError naming the field."""
+    today = today or timezone.localdate()
+    start_text, end_text = (params.get("from") or "").strip(), (params.get("to") or "").strip()
+    if start_text or end_text:
+        try:
+            start = datetime.date.fromisoformat(start_text) if start_text else today.replace(month=1, day=1)
+        except ValueError:
+            message = _("“%(value)s” is not a date like 2025-01-31.") % {"value": start_text}
+            raise ValidationError({"from": message}) from None
+        try:
+            end = datetime.date.fromisoformat(end_text) if end_text else today
+        except ValueError:
+            message = _("“%(value)s” is not a date like 2025-12-31.") % {"value": end_text}
+            raise ValidationError({"to": message}) from None
+        if end < start:
+            raise ValidationError({"to": _("The end of the period is before its start.")})
+        return start, end
+    year_text = (params.get("year") or "").strip()
+    if year_text:
+        if not year_text.isdigit() or not 1990 <= int(year_text) <= 2100:
+            raise ValidationError({"year": _("“%(value)s” is not a year.") % {"value": year_text}})
+        year = int(year_text)
+    else:
+        year = today.year
+    return datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+
+
+def _cell_value(column: LedgerColumn, value: Any) -> Any:
+    if value is None:
+        return ""
+    if column.kind == "money":
+        return float(value)
+    return value
+
+
+def ledger_xlsx(ledger: Ledger) -> bytes:
+    """The ledger as a formatted, printable workbook."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = ledger.title[:31]
+    width = len(ledger.columns)
+    last = get_column_letter(width)
+    sheet.append([ledger.title])
+    sheet.append([ledger.subtitle])
+    sheet.merge_cells(f"A1:{last}1")
+    sheet.merge_cells(f"A2:{last}2")
+    sheet["A1"].font = Font(bold=True, size=16)
+    sheet["A1"].alignment = Alignment(horizontal="center", vertical="center")
+    sheet.row_dimensions[1].height = 28
+    sheet["A2"].font = Font(size=10, color="555555")
+    sheet.append([column.label for column in ledger.columns])
+    for index, column in enumerate(ledger.columns, start=1):
+        cell = sheet.cell(row=3, column=index)
+        cell.font, cell.fill, cell.border = Font(bold=True), _HEADER_FILL, _BORDER
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        sheet.column_dimensions[get_column_letter(index)].width = column.width
+    for row in ledger.rows:
+        sheet.append([_cell_value(column, row.get(column.key)) for column in ledger.columns])
+        for index, column in enumerate(ledger.columns, start=1):
+            cell = sheet.cell(row=sheet.max_row, column=index)
+            cell.border = _BORDER
+            if column.kind in FORMATS and column.kind != "text":
+                cell.number_format = FORMATS[column.kind]
+            if column.kind == "text":
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+                if isinstance(cell.value, str) and cell.value.startswith("="):
+                    cell.data_type = "s"  # text that looks like a formula stays text
+    if any(column.total for column in ledger.columns):
+        cells = [_cell_value(column, ledger.totals.get(column.key)) if column.total else "" for column in
+                 ledger.columns]
+        cells[0] = _("Total")
+        sheet.append(cells)
+        for index, column in enumerate(ledger.columns, start=1):
+            cell = sheet.cell(row=sheet.max_row, column=index)
+            cell.font, cell.fill, cell.border = Font(bold=True), _TOTAL_FILL, _BORDER
+            if column.total:
+                cell.number_format = FORMATS[column.kind]
+    for note in ledger.notes:
+        sheet.append([note])
+    sheet.freeze_panes = "A4"
+    sheet.print_title_rows = "3:3"
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = Worksheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.print_options.horizontalCentered = True
+    sheet.oddFooter.center.text = _("Page &P of &N")
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
