@@ -19,6 +19,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from gonghui.accounts import policy
+from gonghui.activities.models import ActivityKind, HonourKind
+from gonghui.care import stats as care_stats
+from gonghui.care.models import AssistanceKind, Campaign, HardshipCategory
 from gonghui.members.models import Status
 
 from . import selectors, services
@@ -81,14 +84,82 @@ def node_stats(request: HttpRequest, pk: int) -> HttpResponse:
     if request.htmx and request.htmx.target == "stats-children":
         return render(request, "orgs/_stats_children.html", context)
     coverage = selectors.coverage(node)
+    year, years = _stats_year(request.GET.get("year"))
+    year_figures = care_stats.year_stats(node, year)
+    chart = stats_chart_data(coverage, rows)
+    tables = year_tables(year_figures)
+    chart["year"] = year_chart_data(tables)
     context.update({
         "crumbs": selectors.breadcrumbs(request.user, node),
         "coverage": coverage,
         "status_rows": [(status, Status(status).label, count)
                         for status, count in coverage.members_by_status.items()],
-        "chart": stats_chart_data(coverage, rows),
+        "chart": chart,
+        "year": year,
+        "years": years,
+        "year_figures": year_figures,
+        "year_tables": tables,
     })
     return render(request, "orgs/node_stats.html", context)
+
+
+STATS_YEARS = 5  # the year selector offers this year and the four before it
+
+
+def _stats_year(raw: str | None) -> tuple[int, list[int]]:
+    """The year asked for (?year=), else this year; an unreadable or far-off year falls back to this year."""
+    today = datetime.date.today()
+    years = list(range(today.year, today.year - STATS_YEARS, -1))
+    try:
+        year = int(raw or today.year)
+    except ValueError:
+        year = today.year
+    if not 2000 <= year <= today.year + 1:
+        year = today.year
+    if year not in years:
+        years = sorted({*years, year}, reverse=True)
+    return year, years
+
+
+def _label(choices, key: str) -> str:
+    if key == care_stats.NO_CATEGORY:
+        return _("No category yet")
+    return str(choices(key).label) if key in choices.values else key
+
+
+def year_tables(figures: dict) -> dict:
+    """The year figures as rows with labels, for the dashboard's tables and charts."""
+    activities, honours = figures["activities"], figures["honours"]
+    assistance, visits = figures["assistance"], figures["visits"]
+    hardship, campaigns = figures["hardship"], figures["campaigns"]
+    return {
+        "activities": [{"label": _label(ActivityKind, kind), **row} for kind, row in activities["by_kind"].items()],
+        "honours": [{"label": _label(HonourKind, kind), **row} for kind, row in honours["by_kind"].items()],
+        "assistance": [{"label": _label(AssistanceKind, kind), **row}
+                       for kind, row in assistance["by_kind"].items()],
+        "visits": [{"label": care_stats.visit_reason_label(reason), **row}
+                   for reason, row in visits["by_reason"].items()],
+        "hardship": [{"label": _label(HardshipCategory, category), **row}
+                     for category, row in hardship["by_category"].items()],
+        "campaigns": [{"label": _label(Campaign.Kind, kind), **row} for kind, row in campaigns["by_kind"].items()],
+    }
+
+
+def year_chart_data(tables: dict) -> dict:
+    """What the year charts draw: 人次 by activity kind, assistance amounts by kind, visits by reason,
+    hardship files on file by category."""
+    return {
+        "activities": [{"name": row["label"], "value": row["person_times"]} for row in tables["activities"]],
+        "assistance": [{"name": row["label"], "value": float(row["amount"])} for row in tables["assistance"]],
+        "visits": [{"name": row["label"], "value": row["visits"]} for row in tables["visits"]],
+        "hardship": {"names": [row["label"] for row in tables["hardship"]],
+                     "open": [row["open"] for row in tables["hardship"]],
+                     "new": [row["new"] for row in tables["hardship"]],
+                     "relieved": [row["relieved"] for row in tables["hardship"]]},
+        "labels": {"person_times": _("Person-times"), "amount": _("Amount (yuan)"), "visits": _("Visits"),
+                   "open": _("On file at year end"), "new": _("Filed in the year"),
+                   "relieved": _("Out of hardship in the year")},
+    }
 
 
 def stats_chart_data(coverage, rows) -> dict:

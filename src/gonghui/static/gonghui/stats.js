@@ -1,5 +1,6 @@
 // The coverage dashboard (orgs/node_stats.html): members by status as a pie, the children's founding and
-// membership rates as bars; clicking a child's bar opens that child's dashboard (drill-down).
+// membership rates as bars; clicking a child's bar opens that child's dashboard (drill-down); then the figures
+// of the chosen year.
 document.addEventListener("DOMContentLoaded", () => {
   const source = document.getElementById("stats-data");
   if (!source || !window.echarts) return;
@@ -44,5 +45,57 @@ document.addEventListener("DOMContentLoaded", () => {
     });
     charts.push(chart);
   }
+  // The year figures: 人次 by activity kind, assistance amounts by kind, visits by reason (pies and bars),
+  // hardship files by category (on file at year end, new, relieved).
+  const year = data.year;
+  const pie = (id, rows, name) => {
+    const element = document.getElementById(id);
+    if (!element || !rows.length) return;
+    const chart = echarts.init(element);
+    chart.setOption({
+      tooltip: { trigger: "item", formatter: "{b}: {c} ({d}%)" },
+      legend: { bottom: 0, type: "scroll" },
+      series: [{ name, type: "pie", radius: ["30%", "60%"], center: ["50%", "45%"], data: rows,
+                 label: { formatter: "{b}\n{c}" } }],
+    });
+    charts.push(chart);
+  };
+  const bars = (id, rows, name) => {
+    const element = document.getElementById(id);
+    if (!element || !rows.length) return;
+    const chart = echarts.init(element);
+    chart.setOption({
+      tooltip: { trigger: "axis" },
+      grid: { left: 64, right: 16, top: 16, bottom: 56 },
+      xAxis: { type: "category", data: rows.map((row) => row.name),
+               axisLabel: { rotate: rows.length > 4 ? 30 : 0, interval: 0, width: 90, overflow: "truncate" } },
+      yAxis: { type: "value" },
+      series: [{ name, type: "bar", data: rows.map((row) => row.value) }],
+    });
+    charts.push(chart);
+  };
+  if (year) {
+    pie("chart-year-activities", year.activities, year.labels.person_times);
+    bars("chart-year-assistance", year.assistance, year.labels.amount);
+    pie("chart-year-visits", year.visits, year.labels.visits);
+    const hardshipElement = document.getElementById("chart-year-hardship");
+    if (hardshipElement && year.hardship.names.length) {
+      const chart = echarts.init(hardshipElement);
+      chart.setOption({
+        tooltip: { trigger: "axis" },
+        legend: { top: 0 },
+        grid: { left: 40, right: 16, top: 36, bottom: 32 },
+        xAxis: { type: "category", data: year.hardship.names },
+        yAxis: { type: "value", minInterval: 1 },
+        series: [
+          { name: year.labels.open, type: "bar", data: year.hardship.open },
+          { name: year.labels.new, type: "bar", data: year.hardship.new },
+          { name: year.labels.relieved, type: "bar", data: year.hardship.relieved },
+        ],
+      });
+      charts.push(chart);
+    }
+  }
+
   window.addEventListener("resize", () => charts.forEach((chart) => chart.resize()));
 });
