@@ -1,0 +1,54 @@
+"""Default dates of the seasonal campaigns, from the holiday library (chinese_calendar), not a hand-kept table.
+
+- 送温暖: from 30 days before the first day of the Spring Festival holiday through its last day;
+- 送清凉: June to August (the hot season, from about 芒种 to 处暑);
+- 金秋助学: July to September (the weeks before and after school starts).
+
+chinese_calendar knows the official holiday arrangements of the years the State Council has published; for a
+later year it has no data, and `NoHolidayData` says so: the officer then enters the dates.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+import chinese_calendar
+from django.utils.translation import gettext as _
+
+WARMTH_LEAD_DAYS = 30
+
+
+class NoHolidayData(Exception):
+    pass
+
+
+def spring_festival_holiday(year: int) -> tuple[datetime.date, datetime.date]:
+    """First and last day of the official Spring Festival holiday in `year` (it falls in January–March)."""
+    name = chinese_calendar.Holiday.spring_festival.value
+    days = []
+    day = datetime.date(year, 1, 1)
+    try:
+        while day < datetime.date(year, 3, 15):
+            if chinese_calendar.get_holiday_detail(day) == (True, name):
+                days.append(day)
+            day += datetime.timedelta(days=1)
+    except NotImplementedError:
+        raise NoHolidayData(_("The holiday library has no Spring Festival dates for %(year)d yet: enter the "
+                              "campaign's dates yourself.") % {"year": year}) from None
+    if not days:
+        raise NoHolidayData(_("The holiday library has no Spring Festival dates for %(year)d yet: enter the "
+                              "campaign's dates yourself.") % {"year": year})
+    return days[0], days[-1]
+
+
+def default_dates(kind: str, year: int) -> tuple[datetime.date, datetime.date]:
+    """The default (from, until) of a campaign of `kind` in `year`. Raises NoHolidayData, or ValueError for a
+    kind without default dates (a donation drive)."""
+    if kind == "warmth":
+        first, last = spring_festival_holiday(year)
+        return first - datetime.timedelta(days=WARMTH_LEAD_DAYS), last
+    if kind == "coolness":
+        return datetime.date(year, 6, 1), datetime.date(year, 8, 31)
+    if kind == "education":
+        return datetime.date(year, 7, 1), datetime.date(year, 9, 30)
+    raise ValueError(kind)

@@ -1,0 +1,65 @@
+"""走访慰问台账 (issue 4 §9): every visit under a node in a period, with totals of persons, 人次 and value,
+and, for a node with children, the same totals per child (the federation's drill-down)."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+
+from gonghui.core import audit
+from gonghui.core.ledger import Ledger, LedgerColumn, ledger_xlsx
+from gonghui.core.models import AuditEntry
+from gonghui.orgs.models import OrgNode
+
+from . import selectors
+from .services import reason_label
+
+
+@dataclass
+class ChildTotal:
+    node: OrgNode
+    persons: int
+    visits: int
+    value: Decimal
+
+
+def visit_ledger(user, node: OrgNode, start: datetime.date, end: datetime.date) -> tuple[Ledger, list[ChildTotal]]:
+    rows = list(selectors.visits(user, node, start=start, end=end).order_by("visited_on", "id"))
+    columns = [
+        LedgerColumn("visited_on", _("Date"), "date", 12),
+        LedgerColumn("member", _("Member"), "text", 12),
+        LedgerColumn("union", _("Union"), "text", 22),
+        LedgerColumn("reason", _("Reason"), "text", 14),
+        LedgerColumn("visitors", _("Visited by"), "text", 20),
+        LedgerColumn("place", _("Place"), "text", 14),
+        LedgerColumn("gift", _("What was given"), "text", 20),
+        LedgerColumn("value", _("Value (yuan)"), "money", 12, total=True),
+    ]
+    data = [{"visited_on": visit.visited_on, "member": visit.member.name, "union": visit.union.name,
+             "reason": reason_label(visit.reason), "visitors": visit.visitors, "place": visit.place,
+             "gift": visit.gift, "value": visit.gift_value} for visit in rows]
+    persons = len({visit.member_id for visit in rows})
+    total = sum((visit.gift_value for visit in rows), Decimal("0"))
+    notes = [_("Persons visited: %(persons)d; visits (人次): %(visits)d; total value: %(value)s yuan.")
+             % {"persons": persons, "visits": len(rows), "value": f"{total:,.2f}"}]
+    ledger = Ledger(title=_("Visit ledger (走访慰问台账)"), node_name=node.name, start=start, end=end,
+                    columns=columns, rows=data, notes=notes)
+    children = list(OrgNode.objects.filter(parent=node).order_by("path"))
+    drill = []
+    for child in children:
+        under = [visit for visit in rows if visit.path.startswith(child.path)]
+        if under:
+            drill.append(ChildTotal(node=child, persons=len({v.member_id for v in under}), visits=len(under),
+                                    value=sum((v.gift_value for v in under), Decimal("0"))))
+    return ledger, drill
+
+
+def export_ledger(*, actor, node: OrgNode, ledger: Ledger) -> bytes:
+    """The ledger as .xlsx; the export is logged (what, which period, how many rows)."""
+    content = ledger_xlsx(ledger)
+    audit.record(actor=actor, action=AuditEntry.Action.EXPORT, instance=node, org_path=node.path,
+                 after={"export": ledger.title, "period": ledger.period_label, "rows": len(ledger.rows)})
+    return content
