@@ -23,6 +23,16 @@ def shell(request):
         if policy.has_perm(user, "units.view", current.path):
             nav.append({"key": "units", "label": _("Units"), "icon": "building",
                         "url": reverse("orgs:unit_list", args=[current.pk])})
+        if policy.has_perm(user, "activities.view", current.path):
+            nav.append({"key": "activities", "label": _("Activities"), "icon": "calendar-event",
+                        "url": reverse("activities:activity_list", args=[current.pk])})
+        if policy.has_perm(user, "care.view", current.path):
+            nav.append({"key": "care", "label": _("Care"), "icon": "heart",
+                        "url": reverse("care:care_home", args=[current.pk])})
+    if not any(item["key"] == "activities" for item in nav) and hasattr(user, "member"):
+        # a plain member: the activities open to them and their own sign-ups
+        nav.append({"key": "activities", "label": _("Activities"), "icon": "calendar-event",
+                    "url": reverse("activities:my_activities")})
     if policy.scope_paths(user, "audit.view") or user.is_superuser:
         nav.append({"key": "audit", "label": _("Audit log"), "icon": "journal-text", "url": reverse("audit_log")})
     roles = sorted({g.role for g in policy.grants(user) if current and g.node_id == current.pk})
@@ -30,6 +40,10 @@ def shell(request):
     name = match.url_name if match else ""
     if match and match.namespace == "members":
         active = "members"
+    elif match and match.namespace == "activities":
+        active = "activities"
+    elif match and match.namespace == "care":
+        active = "care"
     else:
         active = "audit" if name == "audit_log" else "units" if name and name.startswith("unit") else "orgs"
     return {"shell_nav": nav, "shell_homes": homes, "shell_current": current, "shell_roles": roles,
