@@ -13,6 +13,8 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from gonghui.accounts.models import Role, RoleAssignment, User
+from gonghui.activities.honours import services as honour_services
+from gonghui.activities.models import Honour
 from gonghui.core.models import AuditEntry
 from gonghui.members.models import ImportJob, Member, WomenRecord
 from gonghui.orgs import services as org_services
@@ -61,6 +63,16 @@ OBJECT_URLS = {
     "members:import_detail": ("import_job", None),
     "members:import_run": ("import_job", {"mode": "valid-rows"}),
     "members:import_errors": ("import_job", None),
+    "activities:honour_list": ("node", None),
+    "activities:honour_nominate": ("node", {"kind": "excellent_member", "year": 2025, "member_card_no": "X",
+                                            "citation": "入侵"}),
+    "activities:honour_roll": ("node", None),
+    "activities:honour_detail": ("honour", None),
+    "activities:honour_decide": ("honour", {"decision": "approve", "note": "入侵"}),
+    "activities:honour_withdraw": ("honour", {}),
+    "activities:member_honours": ("member", None),
+    "activities:activity_ledger": ("node", None),
+    "activities:activity_ledger_xlsx": ("node", None),
 }
 OTHER_URLS = {
     "home", "audit_log", "accounts:login", "accounts:logout", "accounts:password_change",
@@ -68,7 +80,7 @@ OTHER_URLS = {
     "members:card_verify",  # public: what a card's QR code opens (tests/test_member_cards.py)
 }
 POST_ONLY = {"orgs:officer_delete", "accounts:role_revoke", "members:member_reveal", "members:women_check_record",
-             "members:import_run"}
+             "members:import_run", "activities:honour_decide", "activities:honour_withdraw"}
 # 女职工 pages exist only for the women's officer and the chair: every other persona gets 404 even inside
 # their subtree (tests/test_women.py checks them persona by persona).
 WOMEN_ONLY = {"members:women_list", "members:women_record", "members:women_record_edit",
@@ -87,6 +99,12 @@ def _all_url_names(resolver=None, namespace=""):
         elif isinstance(pattern, URLPattern) and pattern.name:
             names.add(f"{namespace}{pattern.name}")
     return names
+
+
+def _honour(union, name):
+    """A pending nomination of one of the union's members, for the union above to decide."""
+    return honour_services.honour_nominate(actor=None, node=union, kind="excellent_member", year=2025,
+                                           member=make_member(union, name), citation="事迹")
 
 
 def _import_job(union):
@@ -109,12 +127,14 @@ def sides(world):
         "A": {"node": world.union_a, "unit": world.unit_a, "officer": world.officer_a,
               "assignment": world.chair_a.assignments.get(),
               "member": make_member(world.union_a, "甲会员", female=True, group=world.group_a),
-              "import_job": _import_job(world.union_a)},
+              "import_job": _import_job(world.union_a), "honour": _honour(world.union_a, "甲先进")},
         "B": {"node": world.union_b, "unit": world.unit_b, "officer": world.officer_b,
               "assignment": world.chair_b.assignments.get(),
-              "member": make_member(world.union_b, "乙会员", female=True), "import_job": _import_job(world.union_b)},
+              "member": make_member(world.union_b, "乙会员", female=True), "import_job": _import_job(world.union_b),
+              "honour": _honour(world.union_b, "乙先进")},
         "C": {"node": union_c, "unit": unit_c, "officer": officer_c, "assignment": chair_c.assignments.get(),
-              "member": make_member(union_c, "丙会员", female=True), "import_job": _import_job(union_c)},
+              "member": make_member(union_c, "丙会员", female=True), "import_job": _import_job(union_c),
+              "honour": _honour(union_c, "丙先进")},
     }
 
 
@@ -139,6 +159,7 @@ def _state():
         list(Unit.objects.order_by("pk").values_list("name", "credit_code", "path")),
         list(WomenRecord.objects.order_by("pk").values_list("member_id", "details", "last_general_check")),
         list(Member.objects.order_by("pk").values_list("name", "status", "path", "union_id", "citizen_id_hash")),
+        list(Honour.objects.order_by("pk").values_list("status", "decided_by_id", "decision_note")),
     )
 
 
@@ -170,7 +191,7 @@ def test_it_gives_403_where_the_persona_may_look_but_not_change(client, world, p
     before = _state()
     targets = {"node": own, "unit": world.unit_a, "officer": world.officer_a,
                "assignment": world.chair_a.assignments.get(), "member": make_member(world.union_a, female=True),
-               "import_job": _import_job(world.union_a)}
+               "import_job": _import_job(world.union_a), "honour": _honour(world.union_a, "甲先进")}
     before = _state()
     for name, (kind, body) in OBJECT_URLS.items():
         if name not in WRITE_URLS or name in WOMEN_ONLY:
@@ -194,7 +215,8 @@ def test_it_lets_a_member_see_their_group_but_not_their_units(client, world):
 def test_it_shows_every_page_inside_the_subtree_to_the_district_admin(client, world):
     client.force_login(world.district_admin)
     targets = {"node": world.union_a, "unit": world.unit_a, "officer": world.officer_a,
-               "member": make_member(world.union_a, female=True), "import_job": _import_job(world.union_a)}
+               "member": make_member(world.union_a, female=True), "import_job": _import_job(world.union_a),
+               "honour": _honour(world.union_a, "甲先进")}
     for name, (kind, _body) in OBJECT_URLS.items():
         if name in POST_ONLY:
             continue
@@ -210,7 +232,8 @@ def test_it_sends_an_anonymous_visitor_to_the_login_page(client, world, name):
     target = {"node": world.union_a, "unit": world.unit_a, "officer": world.officer_a,
               "assignment": world.chair_a.assignments.get(),
               "member": make_member(world.union_a, female=True) if kind == "member" else None,
-              "import_job": _import_job(world.union_a) if kind == "import_job" else None}.get(kind)
+              "import_job": _import_job(world.union_a) if kind == "import_job" else None,
+              "honour": _honour(world.union_a, "甲先进") if kind == "honour" else None}.get(kind)
     url = reverse(name, args=[target.pk]) if target else reverse(name)
     response = client.get(url)
     assert response.status_code in (302, 405)
