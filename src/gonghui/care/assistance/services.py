@@ -96,8 +96,14 @@ def assistance_request(*, actor, union: OrgNode, member: Member, kind: str, amou
             raise
         return existing, False
     audit.record(actor=actor, action=AuditEntry.Action.CREATE, instance=record, org_path=record.path,
-                 after=audit.snapshot(record))
+                 after=_snapshot(record))
     return record, True
+
+
+def _snapshot(record: Assistance) -> dict:
+    data = audit.snapshot(record)
+    data.pop("submission", None)  # the form's key is internal (and a UUID is not JSON)
+    return data
 
 
 def _locked(record: Assistance) -> Assistance:
@@ -109,7 +115,7 @@ def _save_step(record: Assistance, before: dict, actor) -> Assistance:
     record.full_clean(exclude=["union", "member", "hardship_file", "campaign", "submission"])
     record.save()
     audit.record(actor=actor, action=AuditEntry.Action.UPDATE, instance=record, org_path=record.path,
-                 before=before, after=audit.snapshot(record))
+                 before=before, after=_snapshot(record))
     return record
 
 
@@ -126,7 +132,7 @@ def assistance_approve(*, actor, record: Assistance, note: str = "") -> Assistan
                                                   or record.hardship_file.status != HardshipStatus.ACTIVE):
         record.hardship_file = active_file(record.member)
     _check(record, exclude_pk=record.pk)
-    before = audit.snapshot(record)
+    before = _snapshot(record)
     record.status = AssistanceStatus.APPROVED
     record.approved_by, record.approved_at = actor, timezone.now()
     record.decision_note = (note or "").strip()[:200]
@@ -143,7 +149,7 @@ def assistance_reject(*, actor, record: Assistance, note: str) -> Assistance:
     note = (note or "").strip()
     if not note:
         raise ValidationError({"note": _("Say why it is not approved.")})
-    before = audit.snapshot(record)
+    before = _snapshot(record)
     record.status = AssistanceStatus.REJECTED
     record.approved_by, record.approved_at, record.decision_note = actor, timezone.now(), note[:200]
     return _save_step(record, before, actor)
@@ -159,7 +165,7 @@ def assistance_pay(*, actor, record: Assistance, payment_ref: str = "") -> Assis
     if record.status != AssistanceStatus.APPROVED:
         raise ValidationError(_("Only an approved assistance can be paid; this one is “%(status)s”.")
                               % {"status": record.get_status_display()})
-    before = audit.snapshot(record)
+    before = _snapshot(record)
     record.status = AssistanceStatus.PAID
     record.paid_by, record.paid_at, record.payment_ref = actor, timezone.now(), (payment_ref or "").strip()[:64]
     return _save_step(record, before, actor)
@@ -183,7 +189,7 @@ def assistance_confirm(*, actor, record: Assistance, how: str = "") -> Assistanc
     if record.status != AssistanceStatus.PAID:
         raise ValidationError(_("Only a paid assistance can be confirmed as received; this one is “%(status)s”.")
                               % {"status": record.get_status_display()})
-    before = audit.snapshot(record)
+    before = _snapshot(record)
     record.status = AssistanceStatus.CONFIRMED
     record.confirmed_at, record.confirmed_how = timezone.now(), how[:100]
     return _save_step(record, before, actor)
