@@ -262,3 +262,15 @@ def test_it_lists_nominations_and_the_roll_in_a_fixed_number_of_queries(client, 
         client.get(reverse("activities:honour_list", args=[world.union_a.pk]))
     with django_assert_num_queries(10):  # count, page, years of the roll
         client.get(reverse("activities:honour_roll", args=[world.union_a.pk]))
+
+
+def test_it_links_the_honours_from_the_node_and_the_member_pages(client, world, people):
+    client.force_login(world.chair_a)
+    body = client.get(reverse("orgs:node_detail", args=[world.union_a.pk])).content.decode()
+    assert reverse("activities:honour_list", args=[world.union_a.pk]) in body
+    assert reverse("activities:activity_ledger", args=[world.union_a.pk]) in body
+    body = client.get(reverse("members:member_detail", args=[people["a"].pk])).content.decode()
+    assert reverse("activities:member_honours", args=[people["a"].pk]) in body
+    client.force_login(world.member)
+    body = client.get(reverse("orgs:node_detail", args=[world.group_a.pk])).content.decode()
+    assert reverse("activities:honour_list", args=[world.group_a.pk]) not in body
