@@ -51,7 +51,7 @@ def _columns() -> list[LedgerColumn]:
         LedgerColumn("date", _("Date"), "date", 12),
         LedgerColumn("title", _("Activity"), "text", 28),
         LedgerColumn("kind", _("Kind of activity"), "text", 14),
-        LedgerColumn("organiser", _("Organiser"), "text", 20),
+        LedgerColumn("organiser", _("Organising node"), "text", 20),
         LedgerColumn("place", _("Place"), "text", 18),
         LedgerColumn("signed_up", _("Signed up"), "int", 9, total=True),
         LedgerColumn("attended", _("Attendances (人次)"), "int", 10, total=True),
