@@ -15,6 +15,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from gonghui.accounts.models import Role, RoleAssignment, User
 from gonghui.activities.honours import services as honour_services
 from gonghui.activities.models import Honour
+from gonghui.care.campaigns import services as campaign_services
+from gonghui.care.models import Assistance, Campaign, CampaignRecipient, CareNotice, Donation, Visit
 from gonghui.core.models import AuditEntry
 from gonghui.members.models import ImportJob, Member, WomenRecord
 from gonghui.orgs import services as org_services
@@ -73,6 +75,20 @@ OBJECT_URLS = {
     "activities:member_honours": ("member", None),
     "activities:activity_ledger": ("node", None),
     "activities:activity_ledger_xlsx": ("node", None),
+    "care:visit_list": ("node", None),
+    "care:visit_create": ("node", {"member": "甲会员", "reason": "festival", "visited_on": "2025-01-01",
+                                   "visitors": "入侵者", "gift_value": "0", "form": "goods",
+                                   "funding": "union_funds"}),
+    "care:visit_due": ("node", None),
+    "care:notice_create": ("node", {"member": "甲会员", "reason": "illness", "since": "2025-01-01"}),
+    "care:visit_ledger": ("node", None),
+    "care:campaign_list": ("node", None),
+    "care:campaign_create": ("node", {"kind": "coolness", "year": 2025}),
+    "care:campaign_detail": ("campaign", None),
+    "care:campaign_select": ("campaign", {}),
+    "care:donation_create": ("drive", {"donor_name": "入侵者", "amount": "5", "donated_on": "2025-01-01"}),
+    "care:recipient_give": ("recipient", {"amount": "100", "form": "cash", "funding": "donations",
+                                          "on": "2025-01-01"}),
 }
 OTHER_URLS = {
     "home", "audit_log", "accounts:login", "accounts:logout", "accounts:password_change",
@@ -80,7 +96,8 @@ OTHER_URLS = {
     "members:card_verify",  # public: what a card's QR code opens (tests/test_member_cards.py)
 }
 POST_ONLY = {"orgs:officer_delete", "accounts:role_revoke", "members:member_reveal", "members:women_check_record",
-             "members:import_run", "activities:honour_decide", "activities:honour_withdraw"}
+             "members:import_run", "activities:honour_decide", "activities:honour_withdraw",
+             "care:campaign_select", "care:recipient_give"}
 # 女职工 pages exist only for the women's officer and the chair: every other persona gets 404 even inside
 # their subtree (tests/test_women.py checks them persona by persona).
 WOMEN_ONLY = {"members:women_list", "members:women_record", "members:women_record_edit",
@@ -107,6 +124,18 @@ def _honour(union, name):
                                            member=make_member(union, name), citation="事迹")
 
 
+def _care(union, name):
+    """A 送清凉 campaign of the union with one selected recipient, and a 一日捐 drive of the union."""
+    make_member(union, name, is_front_line=True)
+    campaign = campaign_services.campaign_create(actor=None, node=union, kind="coolness", year=2025,
+                                                 starts_on=datetime.date(2025, 6, 1),
+                                                 ends_on=datetime.date(2025, 8, 31), rule={"front_line": True})
+    campaign_services.campaign_select(actor=None, campaign=campaign)
+    drive = campaign_services.campaign_create(actor=None, node=union, kind="donation", year=2025,
+                                              starts_on=datetime.date(2025, 5, 1), ends_on=datetime.date(2025, 5, 31))
+    return {"campaign": campaign, "recipient": campaign.recipients.get(), "drive": drive}
+
+
 def _import_job(union):
     """A checked roster import (its file already gone), as the import pages show one."""
     return ImportJob.objects.create(union=union, path=union.path, original_name="花名册.xlsx", status="checked")
@@ -127,14 +156,15 @@ def sides(world):
         "A": {"node": world.union_a, "unit": world.unit_a, "officer": world.officer_a,
               "assignment": world.chair_a.assignments.get(),
               "member": make_member(world.union_a, "甲会员", female=True, group=world.group_a),
-              "import_job": _import_job(world.union_a), "honour": _honour(world.union_a, "甲先进")},
+              "import_job": _import_job(world.union_a), "honour": _honour(world.union_a, "甲先进"),
+              **_care(world.union_a, "甲一线")},
         "B": {"node": world.union_b, "unit": world.unit_b, "officer": world.officer_b,
               "assignment": world.chair_b.assignments.get(),
               "member": make_member(world.union_b, "乙会员", female=True), "import_job": _import_job(world.union_b),
-              "honour": _honour(world.union_b, "乙先进")},
+              "honour": _honour(world.union_b, "乙先进"), **_care(world.union_b, "乙一线")},
         "C": {"node": union_c, "unit": unit_c, "officer": officer_c, "assignment": chair_c.assignments.get(),
               "member": make_member(union_c, "丙会员", female=True), "import_job": _import_job(union_c),
-              "honour": _honour(union_c, "丙先进")},
+              "honour": _honour(union_c, "丙先进"), **_care(union_c, "丙一线")},
     }
 
 
@@ -160,6 +190,8 @@ def _state():
         list(WomenRecord.objects.order_by("pk").values_list("member_id", "details", "last_general_check")),
         list(Member.objects.order_by("pk").values_list("name", "status", "path", "union_id", "citizen_id_hash")),
         list(Honour.objects.order_by("pk").values_list("status", "decided_by_id", "decision_note")),
+        [model.objects.count() for model in (Visit, CareNotice, Assistance, Campaign, CampaignRecipient, Donation)],
+        list(CampaignRecipient.objects.order_by("pk").values_list("status", "assistance_id")),
     )
 
 
@@ -191,7 +223,8 @@ def test_it_gives_403_where_the_persona_may_look_but_not_change(client, world, p
     before = _state()
     targets = {"node": own, "unit": world.unit_a, "officer": world.officer_a,
                "assignment": world.chair_a.assignments.get(), "member": make_member(world.union_a, female=True),
-               "import_job": _import_job(world.union_a), "honour": _honour(world.union_a, "甲先进")}
+               "import_job": _import_job(world.union_a), "honour": _honour(world.union_a, "甲先进"),
+               **_care(world.union_a, "甲一线")}
     before = _state()
     for name, (kind, body) in OBJECT_URLS.items():
         if name not in WRITE_URLS or name in WOMEN_ONLY:
@@ -216,7 +249,7 @@ def test_it_shows_every_page_inside_the_subtree_to_the_district_admin(client, wo
     client.force_login(world.district_admin)
     targets = {"node": world.union_a, "unit": world.unit_a, "officer": world.officer_a,
                "member": make_member(world.union_a, female=True), "import_job": _import_job(world.union_a),
-               "honour": _honour(world.union_a, "甲先进")}
+               "honour": _honour(world.union_a, "甲先进"), **_care(world.union_a, "甲一线")}
     for name, (kind, _body) in OBJECT_URLS.items():
         if name in POST_ONLY:
             continue
@@ -233,7 +266,8 @@ def test_it_sends_an_anonymous_visitor_to_the_login_page(client, world, name):
               "assignment": world.chair_a.assignments.get(),
               "member": make_member(world.union_a, female=True) if kind == "member" else None,
               "import_job": _import_job(world.union_a) if kind == "import_job" else None,
-              "honour": _honour(world.union_a, "甲先进") if kind == "honour" else None}.get(kind)
+              "honour": _honour(world.union_a, "甲先进") if kind == "honour" else None,
+              **(_care(world.union_a, "甲一线") if kind in ("campaign", "recipient", "drive") else {})}.get(kind)
     url = reverse(name, args=[target.pk]) if target else reverse(name)
     response = client.get(url)
     assert response.status_code in (302, 405)
