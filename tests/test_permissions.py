@@ -65,6 +65,27 @@ OBJECT_URLS = {
     "members:import_detail": ("import_job", None),
     "members:import_run": ("import_job", {"mode": "valid-rows"}),
     "members:import_errors": ("import_job", None),
+    "care:care_home": ("node", None),
+    "care:standard_list": ("node", None),  # adding is refused (403) in tests/test_care_hardship.py
+    "care:budget_list": ("node", None),
+    "care:hardship_list": ("node", None),
+    "care:hardship_create": ("node", {"member": "0", "cause": "illness", "household": "本人", "annual_income": "1",
+                                      "hardship_spending": "0"}),
+    "care:hardship_detail": ("hardship_file", None),
+    "care:hardship_edit": ("hardship_file", {"cause": "other", "household": "本人", "annual_income": "1",
+                                             "hardship_spending": "0"}),
+    "care:hardship_action": ("hardship_file", {"action": "union_approve"}),
+    "care:hardship_review": ("hardship_file", {"household": "本人", "annual_income": "1",
+                                               "hardship_spending": "0"}),
+    "care:hardship_reveal": ("hardship_file", {}),
+    "care:assistance_list": ("node", None),
+    "care:assistance_create": ("node", {"submission": "9b2c1e0e-1111-4222-8333-444455556666", "member": "0",
+                                        "kind": "marriage", "amount": "1", "form": "cash", "funding": "donations",
+                                        "on": "2025-01-01"}),
+    "care:assistance_ledger": ("node", None),
+    "care:assistance_detail": ("assistance", None),
+    "care:assistance_action": ("assistance", {"action": "approve"}),
+    "care:assistance_confirm": ("assistance", {}),
     "activities:honour_list": ("node", None),
     "activities:honour_nominate": ("node", {"kind": "excellent_member", "year": 2025, "member_card_no": "X",
                                             "citation": "入侵"}),
@@ -94,6 +115,7 @@ OTHER_URLS = {
     "home", "audit_log", "accounts:login", "accounts:logout", "accounts:password_change",
     "accounts:switch_node", "accounts:set_language", "orgs:node_picker",
     "members:card_verify",  # public: what a card's QR code opens (tests/test_member_cards.py)
+    "care:my_assistance",  # a member's own assistance (tests/test_care_assistance.py)
 }
 POST_ONLY = {"orgs:officer_delete", "accounts:role_revoke", "members:member_reveal", "members:women_check_record",
              "members:import_run", "activities:honour_decide", "activities:honour_withdraw",
@@ -102,6 +124,7 @@ POST_ONLY = {"orgs:officer_delete", "accounts:role_revoke", "members:member_reve
 # their subtree (tests/test_women.py checks them persona by persona).
 WOMEN_ONLY = {"members:women_list", "members:women_record", "members:women_record_edit",
               "members:women_check_record"}
+POST_ONLY |= {"care:hardship_action", "care:hardship_reveal", "care:assistance_action", "care:assistance_confirm"}
 # Which write permission each object URL needs (read-only personas get 403 there).
 WRITE_URLS = {name for name, (_, body) in OBJECT_URLS.items() if body is not None}
 
@@ -136,6 +159,32 @@ def _care(union, name):
     return {"campaign": campaign, "recipient": campaign.recipients.get(), "drive": drive}
 
 
+def _hardship_care(union, name):
+    """A hardship file being filed and a requested assistance, for one member of the union each."""
+    from gonghui.care import models as care_models
+    from gonghui.care.assistance import services as assistance_services
+    from gonghui.care.hardship import services as hardship_services
+
+    root = OrgNode.objects.get(pk=int(union.path[:8], 16))
+    care_models.LivingAllowanceStandard.objects.get_or_create(
+        node=root, effective_from=datetime.date(2000, 1, 1), defaults={"path": root.path, "monthly_amount": 800})
+    file = hardship_services.hardship_file_create(
+        actor=None, member=make_member(union, name), cause="illness", household=[{"relation": "本人"}],
+        annual_income=5000, hardship_spending=0)
+    assistance, _ = assistance_services.assistance_request(
+        actor=None, union=union, member=make_member(union, name + "二"), kind="marriage", amount=500,
+        funding="donations")
+    return {"hardship_file": file, "assistance": assistance}
+
+
+def _care_state():
+    from gonghui.care import models as care_models
+
+    return (list(care_models.HardshipFile.objects.order_by("pk").values_list("status", "category", "details")),
+            list(care_models.Assistance.objects.order_by("pk").values_list("status", "amount")),
+            care_models.LivingAllowanceStandard.objects.count(), care_models.CareBudget.objects.count())
+
+
 def _import_job(union):
     """A checked roster import (its file already gone), as the import pages show one."""
     return ImportJob.objects.create(union=union, path=union.path, original_name="花名册.xlsx", status="checked")
@@ -157,14 +206,17 @@ def sides(world):
               "assignment": world.chair_a.assignments.get(),
               "member": make_member(world.union_a, "甲会员", female=True, group=world.group_a),
               "import_job": _import_job(world.union_a), "honour": _honour(world.union_a, "甲先进"),
+              **_hardship_care(world.union_a, "甲困难"),
               **_care(world.union_a, "甲一线")},
         "B": {"node": world.union_b, "unit": world.unit_b, "officer": world.officer_b,
               "assignment": world.chair_b.assignments.get(),
               "member": make_member(world.union_b, "乙会员", female=True), "import_job": _import_job(world.union_b),
-              "honour": _honour(world.union_b, "乙先进"), **_care(world.union_b, "乙一线")},
+              "honour": _honour(world.union_b, "乙先进"),
+              **_hardship_care(world.union_b, "乙困难"), **_care(world.union_b, "乙一线")},
         "C": {"node": union_c, "unit": unit_c, "officer": officer_c, "assignment": chair_c.assignments.get(),
               "member": make_member(union_c, "丙会员", female=True), "import_job": _import_job(union_c),
-              "honour": _honour(union_c, "丙先进"), **_care(union_c, "丙一线")},
+              "honour": _honour(union_c, "丙先进"),
+              **_hardship_care(union_c, "丙困难"), **_care(union_c, "丙一线")},
     }
 
 
@@ -190,6 +242,7 @@ def _state():
         list(WomenRecord.objects.order_by("pk").values_list("member_id", "details", "last_general_check")),
         list(Member.objects.order_by("pk").values_list("name", "status", "path", "union_id", "citizen_id_hash")),
         list(Honour.objects.order_by("pk").values_list("status", "decided_by_id", "decision_note")),
+        _care_state(),
         [model.objects.count() for model in (Visit, CareNotice, Assistance, Campaign, CampaignRecipient, Donation)],
         list(CampaignRecipient.objects.order_by("pk").values_list("status", "assistance_id")),
     )
@@ -224,6 +277,7 @@ def test_it_gives_403_where_the_persona_may_look_but_not_change(client, world, p
     targets = {"node": own, "unit": world.unit_a, "officer": world.officer_a,
                "assignment": world.chair_a.assignments.get(), "member": make_member(world.union_a, female=True),
                "import_job": _import_job(world.union_a), "honour": _honour(world.union_a, "甲先进"),
+              **_hardship_care(world.union_a, "甲困难"),
                **_care(world.union_a, "甲一线")}
     before = _state()
     for name, (kind, body) in OBJECT_URLS.items():
@@ -249,7 +303,8 @@ def test_it_shows_every_page_inside_the_subtree_to_the_district_admin(client, wo
     client.force_login(world.district_admin)
     targets = {"node": world.union_a, "unit": world.unit_a, "officer": world.officer_a,
                "member": make_member(world.union_a, female=True), "import_job": _import_job(world.union_a),
-               "honour": _honour(world.union_a, "甲先进"), **_care(world.union_a, "甲一线")}
+               "honour": _honour(world.union_a, "甲先进"),
+              **_hardship_care(world.union_a, "甲困难"), **_care(world.union_a, "甲一线")}
     for name, (kind, _body) in OBJECT_URLS.items():
         if name in POST_ONLY:
             continue
@@ -267,6 +322,7 @@ def test_it_sends_an_anonymous_visitor_to_the_login_page(client, world, name):
               "member": make_member(world.union_a, female=True) if kind == "member" else None,
               "import_job": _import_job(world.union_a) if kind == "import_job" else None,
               "honour": _honour(world.union_a, "甲先进") if kind == "honour" else None,
+              **(_hardship_care(world.union_a, "甲困难") if kind in ("hardship_file", "assistance") else {}),
               **(_care(world.union_a, "甲一线") if kind in ("campaign", "recipient", "drive") else {})}.get(kind)
     url = reverse(name, args=[target.pk]) if target else reverse(name)
     response = client.get(url)
