@@ -14,7 +14,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from gonghui.accounts.models import Role, RoleAssignment, User
 from gonghui.activities.honours import services as honour_services
-from gonghui.activities.models import Honour
+from gonghui.activities import services as activity_services
+from gonghui.activities.models import Activity, CompetitionEntry, Honour, Participation
 from gonghui.care.campaigns import services as campaign_services
 from gonghui.care.models import Assistance, Campaign, CampaignRecipient, CareNotice, Donation, Visit
 from gonghui.core.models import AuditEntry
@@ -95,6 +96,28 @@ OBJECT_URLS = {
     "activities:honour_withdraw": ("honour", {}),
     "activities:member_honours": ("member", None),
     "activities:activity_ledger": ("node", None),
+    "activities:activity_list": ("node", None),
+    "activities:activity_create": ("node", {"title": "入侵活动", "kind": "meeting", "starts_at": "2030-01-01T09:00",
+                                            "audience": "all", "budget": "0"}),
+    "activities:activity_detail": ("activity", None),
+    "activities:activity_edit": ("activity", {"title": "改名", "kind": "meeting", "starts_at": "2030-01-01T09:00",
+                                              "audience": "all", "budget": "0"}),
+    "activities:activity_status": ("activity", {"status": "cancelled"}),
+    "activities:attachment_upload": ("activity", {}),
+    "activities:attachment_file": ("activity_attachment", None),
+    "activities:attachment_delete": ("activity_attachment", {}),
+    "activities:activity_signup": ("activity", {}),
+    "activities:activity_roster": ("activity", None),
+    "activities:participant_add": ("activity", {"member": "1"}),
+    "activities:participant_update": ("activity", {"participation": "1", "action": "cancel"}),
+    "activities:activity_qr": ("activity", None),
+    "activities:activity_checkin": ("activity", None),
+    "activities:results": ("activity", None),
+    "activities:entry_create": ("activity", {"team": "入侵队", "event": "入侵"}),
+    "activities:entry_rank": ("activity", {}),
+    "activities:entry_edit": ("activity_entry", {"team": "改名队", "event": "入侵"}),
+    "activities:entry_delete": ("activity_entry", {}),
+    "activities:member_activities": ("member", None),
     "activities:activity_ledger_xlsx": ("node", None),
     "care:visit_list": ("node", None),
     "care:visit_create": ("node", {"member": "甲会员", "reason": "festival", "visited_on": "2025-01-01",
@@ -116,9 +139,13 @@ OTHER_URLS = {
     "accounts:switch_node", "accounts:set_language", "orgs:node_picker",
     "members:card_verify",  # public: what a card's QR code opens (tests/test_member_cards.py)
     "care:my_assistance",  # a member's own assistance (tests/test_care_assistance.py)
+    "activities:my_activities",  # a member's own page, no object (tests/test_activities.py)
 }
 POST_ONLY = {"orgs:officer_delete", "accounts:role_revoke", "members:member_reveal", "members:women_check_record",
              "members:import_run", "activities:honour_decide", "activities:honour_withdraw",
+             "activities:activity_status", "activities:attachment_upload", "activities:attachment_delete",
+             "activities:activity_signup", "activities:participant_update", "activities:entry_rank",
+             "activities:entry_delete",
              "care:campaign_select", "care:recipient_give"}
 # 女职工 pages exist only for the women's officer and the chair: every other persona gets 404 even inside
 # their subtree (tests/test_women.py checks them persona by persona).
@@ -157,6 +184,21 @@ def _care(union, name):
     drive = campaign_services.campaign_create(actor=None, node=union, kind="donation", year=2025,
                                               starts_on=datetime.date(2025, 5, 1), ends_on=datetime.date(2025, 5, 31))
     return {"campaign": campaign, "recipient": campaign.recipients.get(), "drive": drive}
+
+
+def _activities(union, name):
+    """A competition of the union (open, with a photo, one entry and one participant)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.utils import timezone
+
+    activity = activity_services.activity_create(actor=None, organiser=union, title=f"{name}技能比武",
+                                                 kind="competition",
+                                                 starts_at=timezone.now() + datetime.timedelta(days=5))
+    photo = activity_services.attachment_add(actor=None, activity=activity, upload=SimpleUploadedFile(
+        "合影.png", b"\x89PNG\r\n\x1a\n" + b"0" * 32, "image/png"))
+    entry = activity_services.entry_save(actor=None, activity=activity, team=f"{name}队", event="电工组")
+    activity_services.signup(actor=None, activity=activity, member=make_member(union, name))
+    return {"activity": activity, "activity_attachment": photo, "activity_entry": entry}
 
 
 def _hardship_care(union, name):
@@ -207,16 +249,18 @@ def sides(world):
               "member": make_member(world.union_a, "甲会员", female=True, group=world.group_a),
               "import_job": _import_job(world.union_a), "honour": _honour(world.union_a, "甲先进"),
               **_hardship_care(world.union_a, "甲困难"),
-              **_care(world.union_a, "甲一线")},
+              **_care(world.union_a, "甲一线"), **_activities(world.union_a, "甲参赛")},
         "B": {"node": world.union_b, "unit": world.unit_b, "officer": world.officer_b,
               "assignment": world.chair_b.assignments.get(),
               "member": make_member(world.union_b, "乙会员", female=True), "import_job": _import_job(world.union_b),
               "honour": _honour(world.union_b, "乙先进"),
-              **_hardship_care(world.union_b, "乙困难"), **_care(world.union_b, "乙一线")},
+              **_hardship_care(world.union_b, "乙困难"), **_care(world.union_b, "乙一线"),
+              **_activities(world.union_b, "乙参赛")},
         "C": {"node": union_c, "unit": unit_c, "officer": officer_c, "assignment": chair_c.assignments.get(),
               "member": make_member(union_c, "丙会员", female=True), "import_job": _import_job(union_c),
               "honour": _honour(union_c, "丙先进"),
-              **_hardship_care(union_c, "丙困难"), **_care(union_c, "丙一线")},
+              **_hardship_care(union_c, "丙困难"), **_care(union_c, "丙一线"),
+              **_activities(union_c, "丙参赛")},
     }
 
 
@@ -245,6 +289,9 @@ def _state():
         _care_state(),
         [model.objects.count() for model in (Visit, CareNotice, Assistance, Campaign, CampaignRecipient, Donation)],
         list(CampaignRecipient.objects.order_by("pk").values_list("status", "assistance_id")),
+        list(Activity.objects.order_by("pk").values_list("title", "status", "signed_up_count", "attended_count")),
+        list(Participation.objects.order_by("pk").values_list("member_id", "status", "checked_in_at")),
+        list(CompetitionEntry.objects.order_by("pk").values_list("team", "event", "rank")),
     )
 
 
@@ -278,7 +325,7 @@ def test_it_gives_403_where_the_persona_may_look_but_not_change(client, world, p
                "assignment": world.chair_a.assignments.get(), "member": make_member(world.union_a, female=True),
                "import_job": _import_job(world.union_a), "honour": _honour(world.union_a, "甲先进"),
               **_hardship_care(world.union_a, "甲困难"),
-               **_care(world.union_a, "甲一线")}
+               **_care(world.union_a, "甲一线"), **_activities(world.union_a, "甲参赛")}
     before = _state()
     for name, (kind, body) in OBJECT_URLS.items():
         if name not in WRITE_URLS or name in WOMEN_ONLY:
@@ -304,7 +351,8 @@ def test_it_shows_every_page_inside_the_subtree_to_the_district_admin(client, wo
     targets = {"node": world.union_a, "unit": world.unit_a, "officer": world.officer_a,
                "member": make_member(world.union_a, female=True), "import_job": _import_job(world.union_a),
                "honour": _honour(world.union_a, "甲先进"),
-              **_hardship_care(world.union_a, "甲困难"), **_care(world.union_a, "甲一线")}
+              **_hardship_care(world.union_a, "甲困难"), **_care(world.union_a, "甲一线"),
+               **_activities(world.union_a, "甲参赛")}
     for name, (kind, _body) in OBJECT_URLS.items():
         if name in POST_ONLY:
             continue
@@ -323,7 +371,9 @@ def test_it_sends_an_anonymous_visitor_to_the_login_page(client, world, name):
               "import_job": _import_job(world.union_a) if kind == "import_job" else None,
               "honour": _honour(world.union_a, "甲先进") if kind == "honour" else None,
               **(_hardship_care(world.union_a, "甲困难") if kind in ("hardship_file", "assistance") else {}),
-              **(_care(world.union_a, "甲一线") if kind in ("campaign", "recipient", "drive") else {})}.get(kind)
+              **(_care(world.union_a, "甲一线") if kind in ("campaign", "recipient", "drive") else {}),
+              **(_activities(world.union_a, "甲参赛")
+                 if kind in ("activity", "activity_attachment", "activity_entry") else {})}.get(kind)
     url = reverse(name, args=[target.pk]) if target else reverse(name)
     response = client.get(url)
     assert response.status_code in (302, 405)
