@@ -15,13 +15,17 @@ import random
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.utils import timezone, translation
 
 from gonghui.accounts import services as account_services
 from gonghui.accounts.models import Role, User
+from gonghui.activities.models import Activity
 from gonghui.orgs import services as org_services
 from gonghui.orgs.models import Formation, Level, OfficerRole, OrgNode, Unit
 from gonghui.orgs.rules import committee_size_range
 
+from . import activities as demo_activities
+from . import care as demo_care
 from . import members as demo_members
 from .identifiers import credit_code
 from .names import person_name
@@ -119,6 +123,8 @@ class SeedResult:
     accounts: list[tuple[str, str, str, str]]
     members_created: bool = False
     members: dict[str, int] = field(default_factory=dict)
+    care_created: bool = False
+    care: dict[str, int] = field(default_factory=dict)
 
 
 def _term(rng: random.Random, *, overdue: bool, years: int) -> datetime.date:
@@ -213,8 +219,19 @@ def build_demo(seed: int = 2026, *, today: datetime.date | None = None) -> SeedR
     if members_created:
         # A random stream of its own: the org tree above stays the same whether or not members follow.
         demo_members.build_members(random.Random(seed + 1), root, today=today)
+    # Two years of activities, honours and care (issue 4), once: streams of their own again.
+    care_created = not Activity.objects.filter(path__under=root.path).exists()
+    care: dict[str, int] = {}
+    if care_created:
+        day = today or timezone.localdate()
+        population = demo_activities.demo_population(root)
+        with translation.override("zh-hans"):
+            care.update(demo_activities.build_activities(random.Random(seed + 2), root, today=day,
+                                                         population=population))
+            care.update(demo_care.build_care(random.Random(seed + 3), root, today=day, population=population))
     return SeedResult(created=created, nodes=OrgNode.objects.count(), units=Unit.objects.count(), accounts=accounts,
-                      members_created=members_created, members=demo_members.member_figures(root))
+                      members_created=members_created, members=demo_members.member_figures(root),
+                      care_created=care_created, care=care)
 
 
 def _build(rng: random.Random) -> None:
