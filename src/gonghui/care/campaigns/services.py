@@ -118,7 +118,7 @@ def campaign_create(*, actor, node, kind: str, year: int, title: str = "", start
 def _why() -> dict[str, str]:
     return {"deep": _("Deep hardship file"), "relative": _("Relative hardship file"),
             "accident": _("Hardship by accident file"), "schooling": _("Hardship file: children's schooling"),
-            "front_line": _("Front-line worker"), "new_form": _("New form of employment")}
+            "front_line": _("Works on the front line"), "new_form": _("Works in a new form of employment")}
 
 
 @transaction.atomic

@@ -40,6 +40,16 @@ def _period(request: HttpRequest):
     return start, end, ""
 
 
+def _gift_errors(error: ValidationError) -> ValidationError:
+    """The caps name the payment's fields (amount, hardship_file …); on the visit form the amount is the gift's
+    value."""
+    if hasattr(error, "error_dict") and "amount" in error.error_dict:
+        errors = dict(error.error_dict)
+        errors.setdefault("gift_value", []).extend(errors.pop("amount"))
+        return ValidationError(errors)
+    return error
+
+
 def _resolve_member(request, node, form):
     """The member the form names (card no. or name), or None with the error put on the form."""
     matches = selectors.find_members(request.user, node, form.cleaned_data.get("member", ""))
@@ -101,7 +111,7 @@ def visit_create(request: HttpRequest, pk: int) -> HttpResponse:
                     funding=data["funding"], case=data["case"], notes=data["notes"], notice=notice,
                     submission=data["submission"])
             except ValidationError as error:
-                _apply_errors(form, error)
+                _apply_errors(form, _gift_errors(error))
             else:
                 messages.success(request, _("The visit to %(name)s on %(date)s was recorded.")
                                  % {"name": visit.member.name, "date": visit.visited_on.isoformat()})

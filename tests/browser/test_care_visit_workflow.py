@@ -1,0 +1,72 @@
+"""走访慰问, clicked as a union chair would in Chromium: a member reported in hospital is on the due list, the
+chair records the hospital visit with a gift, the member leaves the due list, and the visit is in the ledger."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from gonghui.care.models import Assistance, CareBudget, CareNotice, Visit
+from gonghui.care.visits import services as visits
+
+from ..conftest import make_member
+from .conftest import sign_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_it_records_a_hospital_visit_with_a_gift_and_clears_the_due_list(page, live_server, world, shot):
+    today = timezone.localdate()
+    CareBudget.objects.create(node=world.union_a, path=world.union_a.path, year=today.year, amount=Decimal("20000"))
+    patient = make_member(world.union_a, "陈建国", group=world.group_a)
+    make_member(world.union_a, "刘洋")
+    visits.notice_create(actor=world.chair_a, node=world.union_a, member=patient, reason="illness",
+                         since=today - datetime.timedelta(days=2), note="肺炎")
+
+    sign_in(page, live_server, world.chair_a)
+    page.goto(f"{live_server.url}/care/nodes/{world.union_a.pk}/visits/due/")
+    notices = page.get_by_test_id("notice-table")
+    expect(notices).to_contain_text("陈建国")
+    expect(notices).to_contain_text("生病住院")
+    expect(notices).not_to_contain_text("刘洋")
+    shot(page, "care-visit-01-due")
+
+    notices.locator("tr", has_text="陈建国").get_by_test_id("notice-visit").click()
+    expect(page.get_by_test_id("visit-member")).to_contain_text("陈建国")
+    expect(page.locator("#id_case")).to_have_value("肺炎")
+    page.locator("#id_visitors").fill("林晓梅、王老师")
+    page.locator("#id_place").fill("市一院")
+    page.locator("#id_gift").fill("慰问金、水果")
+    page.locator("#id_gift_value").fill("2500")
+    page.locator("#id_form").select_option("cash")
+    page.get_by_test_id("visit-save").click()
+    # above the 2,000 yuan cap: refused on the form, with the rule and its source, and nothing stored
+    expect(page.locator("#id_gift_value_error")).to_contain_text("2,000.00")
+    expect(page.locator("body")).to_contain_text("安徽省总工会")
+    assert Visit.objects.count() == 0
+    shot(page, "care-visit-02-refused-above-cap")
+
+    page.locator("#id_gift_value").fill("800")
+    page.get_by_test_id("visit-save").click()
+    expect(page.locator(".alert-success")).to_contain_text("陈建国")
+    expect(page.get_by_test_id("notice-table")).not_to_contain_text("陈建国")
+    shot(page, "care-visit-03-due-cleared")
+
+    visit = Visit.objects.get()
+    assert visit.assistance.amount == Decimal("800") and visit.assistance.kind == "illness"
+    assert CareNotice.objects.get().resolved_on == today
+    assert Assistance.objects.count() == 1
+
+    page.goto(f"{live_server.url}/care/nodes/{world.union_a.pk}/visits/")
+    expect(page.get_by_test_id("visit-table")).to_contain_text("陈建国")
+    page.goto(f"{live_server.url}/care/nodes/{world.union_a.pk}/visits/ledger/")
+    expect(page.get_by_test_id("ledger")).to_contain_text("800.00")
+    expect(page.get_by_test_id("ledger")).to_contain_text("市一院")
+    shot(page, "care-visit-04-ledger")
+    with page.expect_download() as download:
+        page.get_by_test_id("ledger-xlsx").click()
+    assert download.value.suggested_filename.endswith(".xlsx")
