@@ -100,14 +100,14 @@ def test_it_refuses_a_hardship_kind_without_a_file_and_links_the_file_when_there
 
 def test_it_pays_an_approved_record_once(world, budgets, finance):
     record = request(world, make_member(world.union_a))
-    with pytest.raises(ValidationError, match="approved"):
+    with pytest.raises(ValidationError, match="只有已批准的帮扶可以支付"):
         services.assistance_pay(actor=finance, record=record)
     with pytest.raises(PermissionDenied):  # finance pays but does not approve
         services.assistance_approve(actor=finance, record=record)
     services.assistance_approve(actor=world.chair_a, record=record)
     record = services.assistance_pay(actor=finance, record=record, payment_ref="BANK-1")
     assert record.status == care.AssistanceStatus.PAID and record.paid_by == finance
-    with pytest.raises(ValidationError, match="never paid twice"):
+    with pytest.raises(ValidationError, match="不得重复支付"):
         services.assistance_pay(actor=finance, record=record)
     assert AuditEntry.objects.filter(object_id=str(record.pk), content_type__model="assistance",
                                      changes__status__1="paid").count() == 1
@@ -121,7 +121,7 @@ def test_it_refuses_to_pay_twice_through_the_page(client, world, budgets, financ
     client.post(url, {"action": "pay", "payment_ref": "1"})
     response = client.post(url, {"action": "pay", "payment_ref": "2"}, follow=True)
     record.refresh_from_db()
-    assert record.payment_ref == "1" and "never paid twice" in response.content.decode()
+    assert record.payment_ref == "1" and "不得重复支付" in response.content.decode()
 
 
 def test_it_records_the_recipients_confirmation(client, world, budgets):

@@ -96,7 +96,7 @@ def test_it_refuses_without_a_standard(world):
 def test_it_keeps_one_open_file_per_member(care_world):
     member = make_member(care_world.union_a, "李困难")
     file_for(member)
-    with pytest.raises(ValidationError, match="one open file"):
+    with pytest.raises(ValidationError, match="只能有一份未结档案"):
         file_for(member)
     assert care.HardshipFile.objects.count() == 1
 

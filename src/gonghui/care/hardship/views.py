@@ -8,7 +8,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -31,13 +30,6 @@ def _crumbs(request, node):
     return org_selectors.breadcrumbs(request.user, node)
 
 
-def _optional_url(name: str, pk: int) -> str:
-    try:
-        return reverse(name, args=[pk])
-    except NoReverseMatch:
-        return ""
-
-
 @login_required
 def care_home(request: HttpRequest, pk: int) -> HttpResponse:
     from ..assistance import selectors as assistance_selectors
@@ -50,8 +42,6 @@ def care_home(request: HttpRequest, pk: int) -> HttpResponse:
         "file_rows": [(value, label, counts.get(value, 0)) for value, label in HardshipStatus.choices],
         "due_count": counts["due"],
         "assistance_counts": assistance_selectors.status_counts(request.user, node),
-        "visit_url": _optional_url("care:visit_list", node.pk),
-        "campaign_url": _optional_url("care:campaign_list", node.pk),
         "perms": policy.permissions_at(request.user, node.path, ["care.change", "care.approve", "care.pay"]),
         "is_federation": node.is_federation, "is_union": node.is_union,
     })
