@@ -261,9 +261,9 @@ def test_it_counts_hardship_files_open_at_year_end_new_and_relieved(records):
 
 
 def test_the_year_figures_take_a_fixed_number_of_queries(records, django_assert_num_queries):
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(11):
         care_stats.year_stats(records.county, Y1)
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(11):
         care_stats.year_stats(records.group_a, Y0)
 
 

@@ -8,8 +8,9 @@ queries over the indexed `path` range — the same number of queries for a union
 - Hardship files, by category: `open` = on file at the end of the year (approved by the union or at both
   levels, filed by then, not relieved by then — a file relieved later counts as open for the earlier year);
   `new` = filed in the year (drafts not yet filed left out); `relieved` = out of hardship in the year.
-- Campaigns of the year (送温暖, 送清凉, 金秋助学, 一日捐) by kind: campaigns, members selected, given, amount
-  given; and the donations to donation drives made in the year by donors in the subtree.
+- Campaigns of the year (送温暖, 送清凉, 金秋助学, 一日捐) by kind: campaigns run in the subtree; members of the
+  subtree selected, given, and the amount given to them (a county campaign counts at each union for its own
+  members); and the donations made in the year by donors in the subtree.
 
 `year_stats()` puts these together with the activity and honour figures (activities/stats.py).
 """
@@ -95,8 +96,9 @@ def hardship_year_stats(node, year: int) -> dict:
 
 def campaign_year_stats(node, year: int) -> dict:
     """{"by_kind": {kind: {"campaigns", "selected", "given", "amount"}}, "donations": {"donations", "member_donors",
-    "amount"}}: campaigns run in the subtree in the year, their recipients in the subtree, the amounts
-    committed through them, and the donations made in the year by donors in the subtree. Four queries."""
+    "amount"}}: campaigns run in the subtree in the year; the recipients in the subtree of that year's campaigns
+    (whoever runs them, e.g. the county) and the amounts committed to them; the donations made in the year by
+    donors in the subtree. Three queries."""
     start, end = year_bounds(year)
     rows: dict[str, dict] = {}
 
@@ -108,12 +110,11 @@ def campaign_year_stats(node, year: int) -> dict:
         row(item["kind"])["campaigns"] = item["n"]
     for item in (CampaignRecipient.objects.filter(path__under=node.path, campaign__year=year).order_by()
                  .values("campaign__kind")
-                 .annotate(selected=Count("id"), given=Count("id", filter=Q(status=CampaignRecipient.Status.GIVEN)))):
-        row(item["campaign__kind"]).update(selected=item["selected"], given=item["given"])
-    for item in (Assistance.objects.filter(path__under=node.path, on__gte=start, on__lt=end,
-                                           status__in=COMMITTED_ASSISTANCE, campaign__isnull=False)
-                 .order_by().values("campaign__kind").annotate(amount=Sum("amount"))):
-        row(item["campaign__kind"])["amount"] = _money(item["amount"])
+                 .annotate(selected=Count("id"), given=Count("id", filter=Q(status=CampaignRecipient.Status.GIVEN)),
+                           amount=Sum("assistance__amount",
+                                      filter=Q(assistance__status__in=COMMITTED_ASSISTANCE)))):
+        row(item["campaign__kind"]).update(selected=item["selected"], given=item["given"],
+                                           amount=_money(item["amount"]))
     donations = Donation.objects.filter(path__under=node.path, donated_on__gte=start, donated_on__lt=end).aggregate(
         donations=Count("id"), members=Count("member", distinct=True), amount=Sum("amount"))
     return {"by_kind": _ordered(rows, list(Campaign.Kind.values)),
@@ -122,7 +123,7 @@ def campaign_year_stats(node, year: int) -> dict:
 
 
 def year_stats(node, year: int) -> dict:
-    """Every year figure of a node's subtree: a fixed number of queries (12) whatever its size."""
+    """Every year figure of a node's subtree: a fixed number of queries (11) whatever its size."""
     return {
         "year": year,
         "activities": activity_year_stats(node, year),
