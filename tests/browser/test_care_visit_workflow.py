@@ -70,3 +70,35 @@ def test_it_records_a_hospital_visit_with_a_gift_and_clears_the_due_list(page, l
     with page.expect_download() as download:
         page.get_by_test_id("ledger-xlsx").click()
     assert download.value.suggested_filename.endswith(".xlsx")
+
+
+def test_it_runs_a_songqingliang_campaign_from_selection_to_gift(page, live_server, world, shot):
+    today = timezone.localdate()
+    CareBudget.objects.create(node=world.union_a, path=world.union_a.path, year=today.year, amount=Decimal("20000"))
+    make_member(world.union_a, "高温一线", is_front_line=True)
+    make_member(world.union_a, "办公室")
+
+    sign_in(page, live_server, world.chair_a)
+    page.goto(f"{live_server.url}/care/nodes/{world.union_a.pk}/campaigns/new/")
+    page.locator("#id_kind").select_option("warmth")
+    page.locator("#id_year").fill("2095")
+    page.get_by_test_id("campaign-save").click()
+    expect(page.locator("#id_starts_on_error")).to_contain_text("2095")  # no holiday data: enter the dates
+    page.locator("#id_kind").select_option("coolness")
+    page.locator("#id_year").fill(str(today.year))
+    page.locator("#id_starts_on").fill(today.replace(day=1).isoformat())
+    page.locator("#id_ends_on").fill(today.isoformat())
+    page.locator("#id_front_line").check()
+    page.locator("#id_amount_per_person").fill("300")
+    page.get_by_test_id("campaign-save").click()
+    page.get_by_test_id("campaign-select").click()
+    table = page.get_by_test_id("recipient-table")
+    expect(table).to_contain_text("高温一线")
+    expect(table).not_to_contain_text("办公室")
+    table.locator("tr", has_text="高温一线").locator("select[name=form]").select_option("goods")
+    table.locator("tr", has_text="高温一线").get_by_test_id("recipient-give").click()
+    expect(page.locator(".alert-success")).to_contain_text("高温一线")
+    expect(page.get_by_test_id("campaign-progress")).to_contain_text("1")
+    expect(page.get_by_test_id("campaign-total")).to_contain_text("300.00")
+    shot(page, "care-campaign-01-given")
+    assert Assistance.objects.get().kind == "coolness"
