@@ -35,6 +35,7 @@ def test_it_lets_an_officer_create_an_activity_and_a_member_sign_up_and_check_in
     member = make_member(world.union_a, "李梅", female=True, group=world.group_a)
     Member.objects.filter(pk=member.pk).update(user=world.member)
     make_member(world.union_a, "王刚")
+    zhao = make_member(world.union_a, "赵敏", female=True)
 
     # the chair creates the activity
     sign_in(page, live_server, world.chair_a)
@@ -104,4 +105,15 @@ def test_it_lets_an_officer_create_an_activity_and_a_member_sign_up_and_check_in
     page.goto(f"{live_server.url}/activities/{activity.pk}/list/")
     expect(page.get_by_test_id("roster-counts")).to_contain_text("已签到 1 人次")
     expect(page.get_by_test_id("roster-table")).to_contain_text("李梅")
+
+    # the chair adds a member who did not sign up and ticks her as come (htmx)
+    page.get_by_test_id("add-participant").click()
+    expect(page.get_by_test_id("candidates")).not_to_contain_text("王刚")  # the activity is for women
+    page.get_by_test_id(f"add-{zhao.pk}").click()
+    expect(page.locator(".alert-success")).to_contain_text("赵敏")
+    page.goto(f"{live_server.url}/activities/{activity.pk}/list/")
+    page.get_by_test_id(f"tick-{zhao.pk}").click()
+    expect(page.get_by_test_id("roster-counts")).to_contain_text("已签到 2 人次")
+    expect(page.get_by_test_id(f"tick-{zhao.pk}")).to_have_attribute("aria-pressed", "true")
+    assert Participation.objects.get(activity=activity, member=zhao).check_in_method == "officer"
     shot(page, "activities-08-roster")
