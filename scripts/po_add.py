@@ -3,9 +3,9 @@
     .venv/bin/python scripts/po_add.py translations.json
 
 The JSON file maps English msgids to their Chinese text (a msgid with a context is written
-"context\u0004msgid", a plural one "singular\u0005plural"). Existing entries are updated, new ones added; the file is locked while it is
-rewritten, and the .mo is compiled with polib, so no gettext tools are needed. `make messages` later
-re-extracts every msgid from the source and keeps these translations.
+"context\u0004msgid", a plural one "singular\u0005plural"). Existing entries are updated, new ones added;
+the file is locked while it is rewritten, and the .mo is compiled with polib, so no gettext tools are
+needed. `make messages` later re-extracts every msgid from the source and keeps these translations.
 """
 
 import fcntl
@@ -27,7 +27,8 @@ def main(path: str) -> None:
         for key, text in pairs.items():
             context, _, msgid = key.rpartition("\u0004")
             msgid, _, plural = msgid.partition("\u0005")
-            entry = catalogue.find(msgid, msgctxt=context or False)
+            # None: only the entry without a context (polib's default, False, would match any context)
+            entry = catalogue.find(msgid, msgctxt=context or None)
             if entry is None:
                 entry = polib.POEntry(msgid=msgid, msgctxt=context or None)
                 if plural:

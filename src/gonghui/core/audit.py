@@ -3,6 +3,7 @@ the write it describes does."""
 
 import datetime
 import decimal
+import uuid
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
@@ -17,11 +18,12 @@ from .models import AuditEntry
 # Fields never copied into the log in clear (they would leak what encryption protects).
 SECRET_FIELDS = {"password", "citizen_id", "citizen_id_hash", "mobile", "mobile_hash", "details"}
 # Derived or internal columns that say nothing to a reader of the log.
-INTERNAL_FIELDS = {"id", "created_at", "updated_at", "path", "name_pinyin", "name_initials", "transfer_to_path"}
+INTERNAL_FIELDS = {"id", "created_at", "updated_at", "path", "name_pinyin", "name_initials", "transfer_to_path",
+                   "submission"}
 
 
 def _plain(value: Any) -> Any:
-    if isinstance(value, (datetime.date, datetime.datetime, decimal.Decimal)):
+    if isinstance(value, (datetime.date, datetime.datetime, decimal.Decimal, uuid.UUID)):
         return str(value)
     if isinstance(value, models.Model):
         return str(value)
