@@ -208,6 +208,10 @@ GONGHUI_RULES = {
     "WOMEN_GENERAL_CHECK_MONTHS": int(os.environ.get("GONGHUI_WOMEN_GENERAL_CHECK_MONTHS", "24")),
     # 会员会籍管理办法: six months without dues or union life → flagged for an officer to decide.
     "INACTIVITY_MONTHS": int(os.environ.get("GONGHUI_INACTIVITY_MONTHS", "6")),
+    # an activity's check-in QR code is valid this many hours after it is shown
+    "ACTIVITY_CHECKIN_HOURS": int(os.environ.get("GONGHUI_ACTIVITY_CHECKIN_HOURS", "4")),
+    # largest photo or document attached to a record
+    "ATTACHMENT_MAX_MB": int(os.environ.get("GONGHUI_ATTACHMENT_MAX_MB", "10")),
 }
 
 # Care (DOMAIN.md, Care): the visit reasons and the spending caps are provincial or local practice, so they are
