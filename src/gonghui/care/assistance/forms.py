@@ -16,8 +16,8 @@ class AssistanceForm(forms.Form):
     """A request. `submission` is the form's one-time key (a hidden field made when the form is shown)."""
 
     submission = forms.UUIDField(widget=forms.HiddenInput)
-    member = forms.ModelChoiceField(label=gettext_lazy("Recipient"), queryset=Member.objects.none())
-    kind = forms.ChoiceField(label=gettext_lazy("Kind"), choices=AssistanceKind.choices)
+    member = forms.ModelChoiceField(label=gettext_lazy("Recipient of assistance"), queryset=Member.objects.none())
+    kind = forms.ChoiceField(label=gettext_lazy("Kind of assistance"), choices=AssistanceKind.choices)
     amount = forms.DecimalField(label=gettext_lazy("Amount or value (yuan)"), min_value=0, max_digits=12,
                                 decimal_places=2, widget=forms.NumberInput(attrs=MONEY_ATTRS))
     form = forms.ChoiceField(label=gettext_lazy("Given as"), choices=GiftForm.choices)

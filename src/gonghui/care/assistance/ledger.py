@@ -41,9 +41,9 @@ def assistance_ledger(user, node: OrgNode, start: datetime.date, end: datetime.d
     columns = [
         LedgerColumn("no", _("No."), "int", 6),
         LedgerColumn("on", _("Date"), "date", 12),
-        LedgerColumn("member", _("Recipient"), "text", 10),
+        LedgerColumn("member", _("Recipient of assistance"), "text", 10),
         LedgerColumn("union", _("Union"), "text", 20),
-        LedgerColumn("kind", _("Kind"), "text", 16),
+        LedgerColumn("kind", _("Kind of assistance"), "text", 16),
         LedgerColumn("amount", _("Amount (yuan)"), "money", 13, total=True),
         LedgerColumn("form", _("Given as"), "text", 16),
         LedgerColumn("funding", _("Paid from"), "text", 14),

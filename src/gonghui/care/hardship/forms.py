@@ -78,7 +78,7 @@ class StandardForm(forms.Form):
 
 class BudgetForm(forms.Form):
     year = forms.IntegerField(label=gettext_lazy("Year"), min_value=1990, max_value=2100)
-    kind = forms.ChoiceField(label=gettext_lazy("Kind"), required=False,
+    kind = forms.ChoiceField(label=gettext_lazy("Kind of assistance"), required=False,
                              choices=[("", gettext_lazy("Every kind without a line of its own")),
                                       *AssistanceKind.choices])
     amount = forms.DecimalField(label=gettext_lazy("Amount (yuan)"), min_value=0, max_digits=12, decimal_places=2,
