@@ -5,7 +5,9 @@ approves it, the officer requests assistance, the chair approves it, the finance
 
 from __future__ import annotations
 
+import io
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -121,7 +123,7 @@ def test_it_files_approves_and_pays_assistance_and_downloads_the_ledger(browser,
         street.get_by_test_id("ledger-xlsx").click()
     download = download_info.value
     assert download.suggested_filename.endswith(".xlsx") and "帮扶台账" in download.suggested_filename
-    sheet = load_workbook(download.path()).active
+    sheet = load_workbook(io.BytesIO(Path(download.path()).read_bytes())).active
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][0] == "帮扶台账"
     assert rows[3][2] == "李**" and rows[3][5] == 1800 and rows[3][9] == "深度困难"
