@@ -135,8 +135,9 @@ def test_it_records_the_recipients_confirmation(client, world, budgets):
     record.refresh_from_db()
     assert record.status == care.AssistanceStatus.APPROVED  # not paid yet: nothing to confirm
     services.assistance_pay(actor=world.chair_a, record=record)
-    page = client.get(reverse("care:my_assistance")).content.decode()
-    assert f'data-testid="confirm-{record.pk}"' in page
+    mine = client.get(reverse("care:my_assistance"))
+    assert f'data-testid="confirm-{record.pk}"' in mine.content.decode()
+    assert any(item["url"] == reverse("care:my_assistance") for item in mine.context["shell_nav"])
     assert client.post(url).status_code == 302
     record.refresh_from_db()
     assert record.status == care.AssistanceStatus.CONFIRMED and record.confirmed_at

@@ -237,3 +237,50 @@ def test_it_lists_files_in_a_fixed_number_of_queries(client, care_world, django_
         file_for(make_member(world.union_a, f"困难{index}"))
     with django_assert_max_num_queries(len(first.captured_queries)):
         client.get(url)
+
+
+def test_it_shows_each_budget_lines_committed_amount_as_the_caps_count_it(client, world):
+    from gonghui.care import caps
+    from gonghui.care.assistance import services as assistance
+
+    general = services.budget_create(actor=None, node=world.union_a, year=2025, kind="", amount=Decimal("5000"))
+    births = services.budget_create(actor=None, node=world.union_a, year=2025, kind="birth", amount=Decimal("3000"))
+    for kind, amount in (("birth", "1000"), ("marriage", "700"), ("bereavement", "300")):
+        record, _ = assistance.assistance_request(actor=None, union=world.union_a, member=make_member(world.union_a),
+                                                  kind=kind, amount=Decimal(amount), on=D(2025, 4, 1))
+        assistance.assistance_approve(actor=None, record=record)
+    client.force_login(world.street_admin)
+    response = client.get(reverse("care:budget_list", args=[world.street_a.pk]))
+    shown = {line.pk: (spent, left) for line, spent, left in response.context["lines"]}
+    assert shown[births.pk] == (caps.budget_spent(births), Decimal("2000")) == (Decimal("1000"), Decimal("2000"))
+    assert shown[general.pk] == (caps.budget_spent(general), Decimal("4000")) == (Decimal("1000"), Decimal("4000"))
+
+
+def test_it_takes_the_steps_on_the_file_page(client, care_world):
+    world = care_world
+    file = file_for(make_member(world.union_a, "李困难"))
+    client.force_login(world.chair_a)
+    step = reverse("care:hardship_action", args=[file.pk])
+    client.post(step, {"action": "return", "reason": "缺收入证明"})
+    file.refresh_from_db()
+    assert file.status == care.HardshipStatus.RETURNED and file.events.last().note == "缺收入证明"
+    response = client.post(reverse("care:hardship_edit", args=[file.pk]), {
+        "cause": "illness", "household": "本人, 40\n配偶, 41", "annual_income": "10000", "hardship_spending": "0"})
+    assert response.status_code == 302
+    client.post(step, {"action": "union_approve"})
+    assert client.post(step, {"action": "approve"}).status_code == 403  # the chair is not the union above
+    client.force_login(world.street_admin)
+    client.post(step, {"action": "approve"})
+    file.refresh_from_db()
+    assert file.status == care.HardshipStatus.ACTIVE and file.household_size == 2
+    client.force_login(world.chair_a)
+    response = client.post(reverse("care:hardship_review", args=[file.pk]), {
+        "household": "本人, 40\n配偶, 41", "annual_income": "30000", "hardship_spending": "0", "on": "2026-01-05"})
+    assert response.status_code == 302
+    file.refresh_from_db()
+    assert file.category == "relative" and file.above_line_since == D(2026, 1, 5)
+    client.post(step, {"action": "close", "reason": "调离本单位"})
+    file.refresh_from_db()
+    assert file.status == care.HardshipStatus.CLOSED and file.closed_reason == "调离本单位"
+    page = client.get(reverse("care:hardship_detail", args=[file.pk])).content.decode()
+    assert "调离本单位" in page and "缺收入证明" in page

@@ -33,6 +33,10 @@ def shell(request):
         # a plain member: the activities open to them and their own sign-ups
         nav.append({"key": "activities", "label": _("Activities"), "icon": "calendar-event",
                     "url": reverse("activities:my_activities")})
+    if not any(item["key"] == "care" for item in nav) and hasattr(user, "member"):
+        # a plain member: their own assistance, to confirm what they received
+        nav.append({"key": "care", "label": _("My assistance"), "icon": "heart",
+                    "url": reverse("care:my_assistance")})
     if policy.scope_paths(user, "audit.view") or user.is_superuser:
         nav.append({"key": "audit", "label": _("Audit log"), "icon": "journal-text", "url": reverse("audit_log")})
     roles = sorted({g.role for g in policy.grants(user) if current and g.node_id == current.pk})

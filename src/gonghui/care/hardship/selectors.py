@@ -8,14 +8,23 @@ Care pages follow the access rule of the site: a node or record outside the user
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Sum
 from django.http import Http404
 
 from gonghui.accounts import policy
 from gonghui.orgs.models import OrgNode
 
-from ..models import CareBudget, HardshipFile, HardshipStatus, LivingAllowanceStandard
+from ..models import (
+    COMMITTED_ASSISTANCE,
+    Assistance,
+    CareBudget,
+    Funding,
+    HardshipFile,
+    HardshipStatus,
+    LivingAllowanceStandard,
+)
 
 DUE_DAYS = 30
 
@@ -70,6 +79,31 @@ def standards(node: OrgNode) -> QuerySet[LivingAllowanceStandard]:
 def budgets(user, node: OrgNode) -> QuerySet[CareBudget]:
     return (CareBudget.objects.filter(policy.scope_q(user, "care.view"), path__under=node.path)
             .select_related("node").order_by("-year", "path", "kind"))
+
+
+def budget_rows(user, node: OrgNode, limit: int = 200) -> list[tuple[CareBudget, Decimal, Decimal]]:
+    """(line, committed, left) for the budget lines under the node, in two queries: the lines, and the union
+    funds committed by union, year and kind (the same rule as caps.budget_spent: a kind's own line, else the
+    general line)."""
+    lines = list(budgets(user, node)[:limit])
+    if not lines:
+        return []
+    spent = {(row["union_id"], row["on__year"], row["kind"]): row["total"] for row in (
+        Assistance.objects.filter(union_id__in={line.node_id for line in lines},
+                                  on__year__in={line.year for line in lines}, funding=Funding.UNION_FUNDS,
+                                  status__in=COMMITTED_ASSISTANCE)
+        .values("union_id", "on__year", "kind").annotate(total=Sum("amount")).order_by())}
+    own = {(line.node_id, line.year, line.kind) for line in lines if line.kind}
+    rows = []
+    for line in lines:
+        if line.kind:
+            total = spent.get((line.node_id, line.year, line.kind), Decimal("0"))
+        else:
+            total = sum((amount for (union_id, year, kind), amount in spent.items()
+                         if union_id == line.node_id and year == line.year and (union_id, year, kind) not in own),
+                        Decimal("0"))
+        rows.append((line, total, line.amount - total))
+    return rows
 
 
 def history(file: HardshipFile):

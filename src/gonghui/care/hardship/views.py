@@ -238,11 +238,6 @@ def budget_list(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 messages.success(request, _("The budget line was saved."))
                 return redirect("care:budget_list", pk=node.pk)
-    from .. import caps
-
-    rows = list(selectors.budgets(request.user, node)[:200])
-    lines = [(line, caps.budget_spent(line)) for line in rows]
     return render(request, "care/hardship/budgets.html", {
-        "node": node, "crumbs": _crumbs(request, node), "lines": [(line, spent, line.amount - spent)
-                                                                 for line, spent in lines],
+        "node": node, "crumbs": _crumbs(request, node), "lines": selectors.budget_rows(request.user, node),
         "form": form, "may_add": may_add})
