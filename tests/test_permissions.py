@@ -13,8 +13,8 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from gonghui.accounts.models import Role, RoleAssignment, User
-from gonghui.activities.honours import services as honour_services
 from gonghui.activities import services as activity_services
+from gonghui.activities.honours import services as honour_services
 from gonghui.activities.models import Activity, CompetitionEntry, Honour, Participation
 from gonghui.care.campaigns import services as campaign_services
 from gonghui.care.models import Assistance, Campaign, CampaignRecipient, CareNotice, Donation, Visit
