@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from gonghui.accounts.models import Role, RoleAssignment, User
@@ -18,7 +19,8 @@ from gonghui.activities.honours import services as honour_services
 from gonghui.activities.models import Activity, CompetitionEntry, Honour, Participation
 from gonghui.care.campaigns import services as campaign_services
 from gonghui.care.models import Assistance, Campaign, CampaignRecipient, CareNotice, Donation, Visit
-from gonghui.core.models import AuditEntry
+from gonghui.core import evidence
+from gonghui.core.models import Attachment, AuditEntry
 from gonghui.members.models import ImportJob, Member, WomenRecord
 from gonghui.orgs import services as org_services
 from gonghui.orgs.models import Level, OfficerRole, OrgNode, Unit
@@ -85,6 +87,10 @@ OBJECT_URLS = {
                                         "on": "2025-01-01"}),
     "care:assistance_ledger": ("node", None),
     "care:assistance_detail": ("assistance", None),
+    "care:hardship_evidence_upload": ("hardship_file", {}),
+    "care:assistance_evidence_upload": ("assistance", {}),
+    "care:evidence_file": ("care_attachment", None),
+    "care:evidence_delete": ("care_attachment", {}),
     "care:assistance_action": ("assistance", {"action": "approve"}),
     "care:assistance_confirm": ("assistance", {}),
     "activities:honour_list": ("node", None),
@@ -151,7 +157,8 @@ POST_ONLY = {"orgs:officer_delete", "accounts:role_revoke", "members:member_reve
 # their subtree (tests/test_women.py checks them persona by persona).
 WOMEN_ONLY = {"members:women_list", "members:women_record", "members:women_record_edit",
               "members:women_check_record"}
-POST_ONLY |= {"care:hardship_action", "care:hardship_reveal", "care:assistance_action", "care:assistance_confirm"}
+POST_ONLY |= {"care:hardship_action", "care:hardship_reveal", "care:assistance_action", "care:assistance_confirm",
+              "care:hardship_evidence_upload", "care:assistance_evidence_upload", "care:evidence_delete"}
 # Which write permission each object URL needs (read-only personas get 403 there).
 WRITE_URLS = {name for name, (_, body) in OBJECT_URLS.items() if body is not None}
 
@@ -216,7 +223,9 @@ def _hardship_care(union, name):
     assistance, _ = assistance_services.assistance_request(
         actor=None, union=union, member=make_member(union, name + "二"), kind="marriage", amount=500,
         funding="donations")
-    return {"hardship_file": file, "assistance": assistance}
+    receipt = evidence.evidence_add(actor=None, instance=assistance, path=assistance.path, upload=SimpleUploadedFile(
+        "签收单.pdf", b"%PDF-1.4 receipt", "application/pdf"))
+    return {"hardship_file": file, "assistance": assistance, "care_attachment": receipt}
 
 
 def _care_state():
@@ -292,6 +301,7 @@ def _state():
         list(Activity.objects.order_by("pk").values_list("title", "status", "signed_up_count", "attended_count")),
         list(Participation.objects.order_by("pk").values_list("member_id", "status", "checked_in_at")),
         list(CompetitionEntry.objects.order_by("pk").values_list("team", "event", "rank")),
+        list(Attachment.objects.order_by("pk").values_list("object_id", "file")),
     )
 
 
@@ -370,7 +380,8 @@ def test_it_sends_an_anonymous_visitor_to_the_login_page(client, world, name):
               "member": make_member(world.union_a, female=True) if kind == "member" else None,
               "import_job": _import_job(world.union_a) if kind == "import_job" else None,
               "honour": _honour(world.union_a, "甲先进") if kind == "honour" else None,
-              **(_hardship_care(world.union_a, "甲困难") if kind in ("hardship_file", "assistance") else {}),
+              **(_hardship_care(world.union_a, "甲困难") if kind in ("hardship_file", "assistance", "care_attachment")
+                 else {}),
               **(_care(world.union_a, "甲一线") if kind in ("campaign", "recipient", "drive") else {}),
               **(_activities(world.union_a, "甲参赛")
                  if kind in ("activity", "activity_attachment", "activity_entry") else {})}.get(kind)

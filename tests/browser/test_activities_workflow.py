@@ -58,7 +58,7 @@ def test_it_lets_an_officer_create_an_activity_and_a_member_sign_up_and_check_in
     page.set_input_files("#id_file", files=[{"name": "场地.png", "mimeType": "image/png", "buffer": _photo_bytes()}])
     page.fill("#id_caption", "活动场地")
     page.get_by_test_id("upload-form").get_by_role("button", name="上传").click()
-    expect(page.get_by_test_id("activity-photos").locator("img")).to_have_count(1)
+    expect(page.get_by_test_id("evidence-photos").locator("img")).to_have_count(1)
     shot(page, "activities-02-detail")
 
     page.get_by_test_id("qr-link").click()

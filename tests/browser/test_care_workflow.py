@@ -113,6 +113,15 @@ def test_it_files_approves_and_pays_assistance_and_downloads_the_ledger(browser,
     expect(money.get_by_test_id("pay")).to_have_count(0)
     shot(money, "care-06-paid")
 
+    # the chair keeps the signed list with the payment, as its evidence
+    chair.goto(f"{base}/care/assistance/{record.pk}/")
+    chair.locator("#id_file").set_input_files(files=[{"name": "签收单.pdf", "mimeType": "application/pdf",
+                                                       "buffer": b"%PDF-1.4 signed list"}])
+    chair.locator("#id_caption").fill("受助人签收单")
+    chair.locator("#evidence").get_by_role("button", name="上传").click()
+    expect(chair.get_by_test_id("evidence-documents")).to_contain_text("签收单.pdf")
+    shot(chair, "care-06b-evidence")
+
     # the street admin opens the 帮扶台账 and downloads it
     street.goto(f"{base}/care/{world.street_a.pk}/")
     street.get_by_test_id("ledger-link").click()

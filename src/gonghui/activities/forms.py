@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy
 
+from gonghui.core.forms import EvidenceForm
 from gonghui.members.models import Member
 from gonghui.orgs.models import Level, OrgNode
 
@@ -45,9 +46,7 @@ class StatusForm(forms.Form):
                                      max_digits=12, decimal_places=2)
 
 
-class AttachmentForm(forms.Form):
-    file = forms.FileField(label=gettext_lazy("Photo or document"))
-    caption = forms.CharField(label=gettext_lazy("Caption"), max_length=200, required=False)
+AttachmentForm = EvidenceForm
 
 
 class AddParticipantForm(forms.Form):

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import datetime
 
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
 from gonghui.accounts import policy
+from gonghui.core import evidence
 from gonghui.core.models import Attachment
 from gonghui.members.models import EmploymentType as MemberEmployment
 from gonghui.members.models import Member, RetainReason
@@ -167,15 +167,12 @@ def get_participation(activity: Activity, pk) -> Participation:
 
 
 def attachments(activity: Activity) -> list[Attachment]:
-    return list(Attachment.objects.filter(content_type=ContentType.objects.get_for_model(Activity),
-                                          object_id=activity.pk).select_related("uploaded_by"))
+    return evidence.evidence_of(activity)
 
 
 def get_attachment_for_user(user, pk: int, permission: str = "activities.view") -> tuple[Attachment, Activity]:
     """An activity's attachment, seen by whoever sees the activity (officers, and the members it is for)."""
-    attachment = Attachment.objects.filter(pk=pk, content_type=ContentType.objects.get_for_model(Activity)).first()
-    if attachment is None:
-        raise Http404
+    attachment = evidence.attachment_of(Activity, pk)
     activity = get_activity_for_user(user, attachment.object_id, permission)
     return attachment, activity
 

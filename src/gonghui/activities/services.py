@@ -9,18 +9,15 @@ attended_count) are recounted from the participations under that lock.
 from __future__ import annotations
 
 from decimal import Decimal
-from pathlib import Path
 
-from django.conf import settings
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gonghui.core import audit
-from gonghui.core.models import Attachment, AttachmentKind, AuditEntry
+from gonghui.core import audit, evidence
+from gonghui.core.models import Attachment, AuditEntry
 from gonghui.members.models import MEMBER_STATUSES, Member
 from gonghui.orgs.models import Level, OrgNode
 
@@ -47,23 +44,6 @@ STATUS_FROM: dict[str, frozenset[str]] = {
     ActivityStatus.CANCELLED: frozenset({ActivityStatus.PLANNED, ActivityStatus.OPEN, ActivityStatus.CLOSED}),
     ActivityStatus.PLANNED: frozenset(),
 }
-
-PHOTO_TYPES = {".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png", ".gif": "image/gif",
-               ".webp": "image/webp"}
-DOCUMENT_TYPES = {".pdf": "application/pdf", ".doc": "application/msword", ".xls": "application/vnd.ms-excel",
-                  ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-                  ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                  ".txt": "text/plain"}
-# the first bytes each kind of file starts with (an extension alone is not trusted)
-_MAGIC = {".jpg": (b"\xff\xd8\xff",), ".jpeg": (b"\xff\xd8\xff",), ".png": (b"\x89PNG\r\n\x1a\n",),
-          ".gif": (b"GIF87a", b"GIF89a"), ".webp": (b"RIFF",), ".pdf": (b"%PDF",),
-          ".docx": (b"PK\x03\x04",), ".xlsx": (b"PK\x03\x04",), ".doc": (b"\xd0\xcf\x11\xe0",),
-          ".xls": (b"\xd0\xcf\x11\xe0",)}
-
-
-def max_attachment_bytes() -> int:
-    return int(settings.GONGHUI_RULES.get("ATTACHMENT_MAX_MB", 10)) * 1024 * 1024
-
 
 def _clean_activity(activity: Activity) -> None:
     errors: dict[str, list[str]] = {}
@@ -157,49 +137,12 @@ def activity_set_status(*, actor, activity: Activity, status: str, actual_cost: 
 
 # ---- evidence ----------------------------------------------------------------------------------------------
 
-def check_upload(upload) -> str:
-    """The attachment kind of an uploaded file (photo or document), or a ValidationError in plain words."""
-    suffix = Path(upload.name or "").suffix.lower()
-    limit = max_attachment_bytes()
-    if upload.size > limit:
-        raise ValidationError({"file": _("%(name)s is %(size).1f MB; files may be at most %(limit)d MB.")
-                               % {"name": upload.name, "size": upload.size / 1024 / 1024,
-                                  "limit": limit // 1024 // 1024}})
-    if suffix not in PHOTO_TYPES and suffix not in DOCUMENT_TYPES:
-        raise ValidationError({"file": _("%(name)s is not a photo (JPG, PNG, GIF, WebP) or a document (PDF, Word, "
-                                         "Excel, text).") % {"name": upload.name}})
-    upload.seek(0)
-    head = upload.read(16)
-    upload.seek(0)
-    if suffix in _MAGIC and not any(head.startswith(magic) for magic in _MAGIC[suffix]):
-        raise ValidationError({"file": _("%(name)s is not really a %(type)s file: its contents do not match its "
-                                         "name.") % {"name": upload.name, "type": suffix[1:].upper()}})
-    return AttachmentKind.PHOTO if suffix in PHOTO_TYPES else AttachmentKind.DOCUMENT
-
-
-@transaction.atomic
 def attachment_add(*, actor, activity: Activity, upload, caption: str = "") -> Attachment:
-    kind = check_upload(upload)
-    attachment = Attachment(
-        content_type=ContentType.objects.get_for_model(Activity), object_id=activity.pk, path=activity.path,
-        kind=kind, original_name=Path(upload.name).name[:255], size=upload.size, caption=caption[:200],
-        uploaded_by=actor if getattr(actor, "pk", None) else None)
-    attachment.file.save(Path(upload.name).name, upload, save=False)
-    attachment.save()
-    audit.record(actor=actor, action=AuditEntry.Action.CREATE, instance=attachment, org_path=activity.path,
-                 after={"activity": str(activity), "original_name": attachment.original_name,
-                        "kind": attachment.kind, "caption": caption})
-    return attachment
+    return evidence.evidence_add(actor=actor, instance=activity, path=activity.path, upload=upload, caption=caption)
 
 
-@transaction.atomic
 def attachment_delete(*, actor, attachment: Attachment) -> None:
-    name = attachment.original_name
-    audit.record(actor=actor, action=AuditEntry.Action.DELETE, instance=attachment, org_path=attachment.path,
-                 before={"original_name": name, "kind": attachment.kind, "caption": attachment.caption})
-    file = attachment.file
-    attachment.delete()
-    transaction.on_commit(lambda: file.storage.delete(file.name) if file.name else None)
+    evidence.evidence_delete(actor=actor, attachment=attachment)
 
 
 # ---- sign-up and the waiting list -----------------------------------------------------------------------

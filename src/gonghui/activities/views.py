@@ -5,13 +5,11 @@ a member reaches the activities open to them through their own account (request.
 
 from __future__ import annotations
 
-import mimetypes
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -21,6 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from gonghui.accounts import policy
+from gonghui.core import evidence
 from gonghui.members import selectors as member_selectors
 from gonghui.orgs import selectors as org_selectors
 from gonghui.orgs.models import FEDERATION_LEVELS
@@ -106,8 +105,8 @@ def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "photos": [f for f in files if f.kind == "photo"], "documents": [f for f in files if f.kind != "photo"],
         "status_actions": [(value, label, style) for value, label, style in STATUS_ACTIONS
                            if activity.status in services.STATUS_FROM[value]] if may_change else [],
-        "upload_form": AttachmentForm() if may_change else None,
-        "max_mb": services.max_attachment_bytes() // 1024 // 1024,
+        "upload_action": reverse("activities:attachment_upload", args=[activity.pk]) if may_change else "",
+        "max_mb": evidence.max_attachment_bytes() // 1024 // 1024,
         "crumbs": _crumbs(request.user, activity.organiser) if officer else [],
         "crumb_link_last": True,
         "is_competition": activity.kind == ActivityKind.COMPETITION,
@@ -183,17 +182,7 @@ def attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
 def attachment_file(request: HttpRequest, pk: int) -> HttpResponse:
     """The file of an attachment, for whoever may see its activity; never a public URL."""
     attachment, _activity = selectors.get_attachment_for_user(request.user, pk)
-    try:
-        handle = attachment.file.open("rb")
-    except (FileNotFoundError, ValueError):
-        raise Http404 from None
-    content_type = mimetypes.guess_type(attachment.original_name)[0] or "application/octet-stream"
-    inline = attachment.kind == "photo" or content_type == "application/pdf"
-    response = FileResponse(handle, content_type=content_type, as_attachment=not inline,
-                            filename=attachment.original_name)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, max-age=3600"
-    return response
+    return evidence.evidence_file(attachment)
 
 
 @login_required

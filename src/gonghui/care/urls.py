@@ -1,3 +1,6 @@
+from django.urls import path
+
+from . import evidence_views
 from .assistance import urls as assistance_urls
 from .campaigns import urls as campaign_urls
 from .hardship import urls as hardship_urls
@@ -10,4 +13,9 @@ urlpatterns = [
     *assistance_urls.urlpatterns,
     *visit_urls.urlpatterns,
     *campaign_urls.urlpatterns,
+    path("hardship/<int:pk>/evidence/", evidence_views.hardship_evidence_upload, name="hardship_evidence_upload"),
+    path("assistance/<int:pk>/evidence/", evidence_views.assistance_evidence_upload,
+         name="assistance_evidence_upload"),
+    path("evidence/<int:pk>/", evidence_views.evidence_file, name="evidence_file"),
+    path("evidence/<int:pk>/remove/", evidence_views.evidence_delete, name="evidence_delete"),
 ]

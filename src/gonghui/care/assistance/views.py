@@ -22,7 +22,7 @@ from gonghui.members.models import Member
 from gonghui.orgs import selectors as org_selectors
 from gonghui.orgs.views import _apply_errors
 
-from .. import caps
+from .. import caps, evidence_views
 from ..hardship import selectors as hardship_selectors
 from ..hardship.forms import member_choices
 from ..models import Assistance, AssistanceKind, AssistanceStatus
@@ -91,6 +91,7 @@ def assistance_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "may_pay": record.status == AssistanceStatus.APPROVED and policy.has_perm(user, "care.pay", record.path),
         "may_confirm": record.status == AssistanceStatus.PAID and policy.has_perm(user, "care.change", record.path),
         "form": DecisionForm(),
+        "evidence": evidence_views.context(user, record),
     })
 
 

@@ -17,6 +17,7 @@ from gonghui.accounts import policy
 from gonghui.orgs import selectors as org_selectors
 from gonghui.orgs.views import _apply_errors
 
+from .. import evidence_views
 from ..models import HardshipStatus
 from . import selectors, services
 from .forms import BudgetForm, HardshipFileForm, HardshipReviewForm, ReasonForm, StandardForm, member_choices
@@ -106,6 +107,7 @@ def hardship_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "may_close": file.status != HardshipStatus.CLOSED and policy.has_perm(user, "care.change", file.path),
         "may_reveal": policy.has_perm(user, "care.reveal", file.path),
         "reason_form": ReasonForm(),
+        "evidence": evidence_views.context(user, file),
     })
 
 

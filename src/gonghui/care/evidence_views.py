@@ -1,0 +1,99 @@
+"""Evidence of care records: the receipt or signed list of an assistance (a visit's gift is one too), the
+documents of a hardship file (income certificates, hospital bills). The files are checked, stored, logged and
+served by core/evidence.py; these views only reach the record through its access helper. A hardship file's
+documents show a household's finances and health, so they are served to those who may reveal its details."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from gonghui.accounts import policy
+from gonghui.core import evidence
+from gonghui.core.forms import EvidenceForm
+from gonghui.core.models import Attachment
+
+from .assistance import selectors as assistance_selectors
+from .hardship import selectors as hardship_selectors
+from .models import Assistance, HardshipFile
+
+# the record's model → (permission to open its files, its page, its access helper)
+RECORDS = {
+    HardshipFile: ("care.reveal", "care:hardship_detail", hardship_selectors.get_file),
+    Assistance: ("care.view", "care:assistance_detail", assistance_selectors.get_record),
+}
+
+
+def context(user, record) -> dict:
+    """What core/_evidence.html needs on a care record's page."""
+    may_change = policy.has_perm(user, "care.change", record.path)
+    may_open = policy.has_perm(user, RECORDS[type(record)][0], record.path)
+    files = evidence.evidence_of(record) if may_open else []
+    name = "care:hardship_evidence_upload" if isinstance(record, HardshipFile) else "care:assistance_evidence_upload"
+    return {"photos": [f for f in files if f.kind == "photo"], "documents": [f for f in files if f.kind != "photo"],
+            "may_change": may_change, "may_open_evidence": may_open,
+            "upload_action": reverse(name, args=[record.pk]) if may_change else "",
+            "max_mb": evidence.max_attachment_bytes() // 1024 // 1024,
+            "file_url": "care:evidence_file", "delete_url": "care:evidence_delete"}
+
+
+def _upload(request: HttpRequest, record) -> HttpResponse:
+    page = RECORDS[type(record)][1]
+    form = EvidenceForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, _("Choose a file to upload."))
+    else:
+        try:
+            attachment = evidence.evidence_add(actor=request.user, instance=record, path=record.path,
+                                               upload=form.cleaned_data["file"], caption=form.cleaned_data["caption"])
+        except ValidationError as error:
+            messages.error(request, "；".join(error.messages))
+        else:
+            messages.success(request, _("%(name)s was added.") % {"name": attachment.original_name})
+    return redirect(reverse(page, args=[record.pk]) + "#evidence")
+
+
+@login_required
+@require_POST
+def hardship_evidence_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    return _upload(request, hardship_selectors.get_file(request.user, pk, "care.change"))
+
+
+@login_required
+@require_POST
+def assistance_evidence_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    return _upload(request, assistance_selectors.get_record(request.user, pk, "care.change"))
+
+
+def _attachment_for_user(user, pk: int, permission: str | None) -> tuple[Attachment, object]:
+    """A care record's attachment with its record, reached through the record's access helper."""
+    for model, (open_permission, _page, get) in RECORDS.items():
+        try:
+            attachment = evidence.attachment_of(model, pk)
+        except Http404:
+            continue
+        record = get(user, attachment.object_id)
+        policy.check(user, record.path, permission or open_permission, view_permission="care.view")
+        return attachment, record
+    raise Http404
+
+
+@login_required
+def evidence_file(request: HttpRequest, pk: int) -> HttpResponse:
+    attachment, _record = _attachment_for_user(request.user, pk, None)
+    return evidence.evidence_file(attachment)
+
+
+@login_required
+@require_POST
+def evidence_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    attachment, record = _attachment_for_user(request.user, pk, "care.change")
+    evidence.evidence_delete(actor=request.user, attachment=attachment)
+    messages.success(request, _("%(name)s was removed.") % {"name": attachment.original_name})
+    return redirect(reverse(RECORDS[type(record)][1], args=[record.pk]) + "#evidence")
