@@ -89,7 +89,9 @@ def activity_create(*, actor, organiser: OrgNode, **fields) -> Activity:
 
 
 def _lock(activity: Activity) -> Activity:
-    return Activity.objects.select_for_update().select_related("organiser", "audience_group").get(pk=activity.pk)
+    # of=self: PostgreSQL cannot lock the nullable side of the audience group's outer join
+    return (Activity.objects.select_for_update(of=("self",)).select_related("organiser", "audience_group")
+            .get(pk=activity.pk))
 
 
 @transaction.atomic

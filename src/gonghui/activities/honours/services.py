@@ -137,7 +137,7 @@ def honour_nominate(*, actor, node: OrgNode, kind: str, year: int, title: str = 
 
 
 def _locked(honour: Honour) -> Honour:
-    return Honour.objects.select_for_update().select_related("member", "collective").get(pk=honour.pk)
+    return Honour.objects.select_for_update(of=("self",)).select_related("member", "collective").get(pk=honour.pk)
 
 
 def _require_pending(honour: Honour) -> None:

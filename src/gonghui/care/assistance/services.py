@@ -107,7 +107,7 @@ def _snapshot(record: Assistance) -> dict:
 
 
 def _locked(record: Assistance) -> Assistance:
-    return Assistance.objects.select_for_update().select_related("union", "member", "hardship_file").get(
+    return Assistance.objects.select_for_update(of=("self",)).select_related("union", "member", "hardship_file").get(
         pk=record.pk)
 
 

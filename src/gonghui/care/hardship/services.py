@@ -314,7 +314,7 @@ def hardship_file_create(*, actor, member: Member, cause: str, household: list[d
 
 
 def _locked(file: HardshipFile) -> HardshipFile:
-    return HardshipFile.objects.select_for_update().select_related("union", "member", "union__parent").get(
+    return HardshipFile.objects.select_for_update(of=("self",)).select_related("union", "member", "union__parent").get(
         pk=file.pk)
 
 
