@@ -264,7 +264,7 @@ def test_it_totals_the_ledger_as_the_sum_of_its_visits_and_logs_the_export(clien
     assert ledger.totals["value"] == Decimal("1450.50")
     assert sum(row["value"] for row in ledger.rows) == ledger.totals["value"]
     assert "2" in ledger.notes[0] and "3" in ledger.notes[0]  # 2 persons, 3 visits
-    drill = {row.node.name: (row.persons, row.visits, row.value) for row in response.context["drill"]}
+    drill = {row.node.name: (row.persons, row.times, row.amount) for row in response.context["drill"]}
     assert drill == {"甲中学工会": (1, 2, Decimal("450.50")), "甲社区联合工会": (1, 1, Decimal("1000"))}
     before = AuditEntry.objects.filter(action="export").count()
     export = client.get(url, {"format": "xlsx"})

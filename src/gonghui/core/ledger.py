@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime
 import io
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -84,6 +84,36 @@ class Ledger:
 
     def filename(self, suffix: str = "xlsx") -> str:
         return f"{self.title}-{self.node_name}-{self.start:%Y%m%d}-{self.end:%Y%m%d}.{suffix}"
+
+
+@dataclass(frozen=True)
+class ChildTotal:
+    """One row of a federation's drill-down: what lies under one child node."""
+
+    node: Any
+    persons: int
+    times: int       # records (人次)
+    amount: Decimal
+
+
+def child_totals(children: Sequence[Any], records: Iterable[Any], *, path: Callable[[Any], str],
+                 member: Callable[[Any], Any], amount: Callable[[Any], Any],
+                 times: Callable[[Any], int] = lambda record: 1) -> list[ChildTotal]:
+    """Per child node (in the given order): distinct persons, 人次 and amount of the records under it, in one
+    pass: a record lies under the child whose path is its own path cut to the children's length (paths are
+    fixed-width segments, so that is one dictionary look-up per record, whatever the number of children)."""
+    if not children:
+        return []
+    width = len(children[0].path)
+    sums: dict[str, list] = {child.path: [set(), 0, Decimal("0")] for child in children}
+    for record in records:
+        entry = sums.get(path(record)[:width])
+        if entry is not None:
+            entry[0].add(member(record))
+            entry[1] += times(record)
+            entry[2] += amount(record) or Decimal("0")
+    return [ChildTotal(node=child, persons=len(sums[child.path][0]), times=sums[child.path][1],
+                       amount=sums[child.path][2]) for child in children]
 
 
 def ledger_period(params, *, today: datetime.date | None = None) -> tuple[datetime.date, datetime.date]:

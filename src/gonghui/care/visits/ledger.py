@@ -4,26 +4,18 @@ and, for a node with children, the same totals per child (the federation's drill
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
 from decimal import Decimal
+from operator import attrgetter
 
 from django.utils.translation import gettext as _
 
 from gonghui.core import audit
-from gonghui.core.ledger import Ledger, LedgerColumn, ledger_xlsx
+from gonghui.core.ledger import ChildTotal, Ledger, LedgerColumn, child_totals, ledger_xlsx
 from gonghui.core.models import AuditEntry
 from gonghui.orgs.models import OrgNode
 
 from . import selectors
 from .services import reason_label
-
-
-@dataclass
-class ChildTotal:
-    node: OrgNode
-    persons: int
-    visits: int
-    value: Decimal
 
 
 def visit_ledger(user, node: OrgNode, start: datetime.date, end: datetime.date) -> tuple[Ledger, list[ChildTotal]]:
@@ -48,12 +40,8 @@ def visit_ledger(user, node: OrgNode, start: datetime.date, end: datetime.date) 
     ledger = Ledger(title=_("Visit ledger (走访慰问台账)"), node_name=node.name, start=start, end=end,
                     columns=columns, rows=data, notes=notes)
     children = list(OrgNode.objects.filter(parent=node).order_by("path"))
-    drill = []
-    for child in children:
-        under = [visit for visit in rows if visit.path.startswith(child.path)]
-        if under:
-            drill.append(ChildTotal(node=child, persons=len({v.member_id for v in under}), visits=len(under),
-                                    value=sum((v.gift_value for v in under), Decimal("0"))))
+    drill = [row for row in child_totals(children, rows, path=attrgetter("path"), member=attrgetter("member_id"),
+                                         amount=attrgetter("gift_value")) if row.times]
     return ledger, drill
 
 
