@@ -84,3 +84,23 @@ def test_it_removes_evidence_with_an_audit_entry(client, world, records):
     response = client.post(reverse("care:evidence_delete", args=[receipt.pk]))
     assert response.status_code == 302 and not Attachment.objects.exists()
     assert AuditEntry.objects.filter(action=AuditEntry.Action.DELETE, object_id=str(receipt.pk)).exists()
+
+
+def test_it_keeps_photos_with_a_visit_on_its_own_page(client, world):
+    from gonghui.care.visits import services as visit_services
+
+    visit = visit_services.visit_create(actor=world.chair_a, node=world.union_a,
+                                        member=make_member(world.union_a, "住院甲"), reason="illness",
+                                        visited_on=datetime.date(2025, 6, 2), visitors="甲主席", place="市一院")
+    client.force_login(world.chair_a)
+    listing = client.get(reverse("care:visit_list", args=[world.union_a.pk]), {"year": "2025"}).content.decode()
+    assert reverse("care:visit_detail", args=[visit.pk]) in listing
+    page = _upload(client, "care:visit_evidence_upload", visit.pk, content=b"\x89PNG\r\n\x1a\n" + b"0" * 32,
+                   filename="慰问合影.png")
+    html = page.content.decode()
+    assert "市一院" in html and "慰问合影.png" in html
+    photo = Attachment.objects.get()
+    assert photo.kind == "photo" and photo.path == visit.path
+    client.force_login(world.chair_b)
+    assert client.get(reverse("care:visit_detail", args=[visit.pk])).status_code == 404
+    assert client.get(reverse("care:evidence_file", args=[photo.pk])).status_code == 404

@@ -89,6 +89,8 @@ OBJECT_URLS = {
     "care:assistance_detail": ("assistance", None),
     "care:hardship_evidence_upload": ("hardship_file", {}),
     "care:assistance_evidence_upload": ("assistance", {}),
+    "care:visit_detail": ("visit", None),
+    "care:visit_evidence_upload": ("visit", {}),
     "care:evidence_file": ("care_attachment", None),
     "care:evidence_delete": ("care_attachment", {}),
     "care:assistance_action": ("assistance", {"action": "approve"}),
@@ -158,7 +160,8 @@ POST_ONLY = {"orgs:officer_delete", "accounts:role_revoke", "members:member_reve
 WOMEN_ONLY = {"members:women_list", "members:women_record", "members:women_record_edit",
               "members:women_check_record"}
 POST_ONLY |= {"care:hardship_action", "care:hardship_reveal", "care:assistance_action", "care:assistance_confirm",
-              "care:hardship_evidence_upload", "care:assistance_evidence_upload", "care:evidence_delete"}
+              "care:hardship_evidence_upload", "care:assistance_evidence_upload", "care:evidence_delete",
+              "care:visit_evidence_upload"}
 # Which write permission each object URL needs (read-only personas get 403 there).
 WRITE_URLS = {name for name, (_, body) in OBJECT_URLS.items() if body is not None}
 
@@ -182,7 +185,9 @@ def _honour(union, name):
 
 
 def _care(union, name):
-    """A 送清凉 campaign of the union with one selected recipient, and a 一日捐 drive of the union."""
+    """A 送清凉 campaign of the union with one selected recipient, a 一日捐 drive and a visit of the union."""
+    from gonghui.care.visits import services as visit_services
+
     make_member(union, name, is_front_line=True)
     campaign = campaign_services.campaign_create(actor=None, node=union, kind="coolness", year=2025,
                                                  starts_on=datetime.date(2025, 6, 1),
@@ -190,7 +195,9 @@ def _care(union, name):
     campaign_services.campaign_select(actor=None, campaign=campaign)
     drive = campaign_services.campaign_create(actor=None, node=union, kind="donation", year=2025,
                                               starts_on=datetime.date(2025, 5, 1), ends_on=datetime.date(2025, 5, 31))
-    return {"campaign": campaign, "recipient": campaign.recipients.get(), "drive": drive}
+    visit = visit_services.visit_create(actor=None, node=union, member=make_member(union, name + "病"),
+                                        reason="illness", visited_on=datetime.date(2025, 6, 2), visitors="工会主席")
+    return {"campaign": campaign, "recipient": campaign.recipients.get(), "drive": drive, "visit": visit}
 
 
 def _activities(union, name):
@@ -382,7 +389,7 @@ def test_it_sends_an_anonymous_visitor_to_the_login_page(client, world, name):
               "honour": _honour(world.union_a, "甲先进") if kind == "honour" else None,
               **(_hardship_care(world.union_a, "甲困难") if kind in ("hardship_file", "assistance", "care_attachment")
                  else {}),
-              **(_care(world.union_a, "甲一线") if kind in ("campaign", "recipient", "drive") else {}),
+              **(_care(world.union_a, "甲一线") if kind in ("campaign", "recipient", "drive", "visit") else {}),
               **(_activities(world.union_a, "甲参赛")
                  if kind in ("activity", "activity_attachment", "activity_entry") else {})}.get(kind)
     url = reverse(name, args=[target.pk]) if target else reverse(name)

@@ -3,6 +3,7 @@ chair records the hospital visit with a gift, the member leaves the due list, an
 
 from __future__ import annotations
 
+import base64
 import datetime
 from decimal import Decimal
 
@@ -17,6 +18,10 @@ from ..conftest import make_member
 from .conftest import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+# a 1×1 PNG, so that the browser draws the thumbnail
+PNG = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQ"
+                       "AAAABJRU5ErkJggg==")
 
 
 def test_it_records_a_hospital_visit_with_a_gift_and_clears_the_due_list(page, live_server, world, shot):
@@ -63,6 +68,14 @@ def test_it_records_a_hospital_visit_with_a_gift_and_clears_the_due_list(page, l
 
     page.goto(f"{live_server.url}/care/nodes/{world.union_a.pk}/visits/")
     expect(page.get_by_test_id("visit-table")).to_contain_text("陈建国")
+    # the visit's own page keeps its photo as evidence
+    page.get_by_test_id("visit-table").get_by_role("link").first.click()
+    expect(page.get_by_test_id("visit-facts")).to_contain_text("市一院")
+    page.locator("#id_file").set_input_files(files=[{"name": "慰问合影.png", "mimeType": "image/png",
+                                                      "buffer": PNG}])
+    page.locator("#evidence").get_by_role("button", name="上传").click()
+    expect(page.get_by_test_id("evidence-photos").locator("img")).to_have_count(1)
+    shot(page, "care-visit-03b-photo")
     page.goto(f"{live_server.url}/care/nodes/{world.union_a.pk}/visits/ledger/")
     expect(page.get_by_test_id("ledger")).to_contain_text("800.00")
     expect(page.get_by_test_id("ledger")).to_contain_text("市一院")

@@ -1,7 +1,8 @@
 """Evidence of care records: the receipt or signed list of an assistance (a visit's gift is one too), the
-documents of a hardship file (income certificates, hospital bills). The files are checked, stored, logged and
-served by core/evidence.py; these views only reach the record through its access helper. A hardship file's
-documents show a household's finances and health, so they are served to those who may reveal its details."""
+documents of a hardship file (income certificates, hospital bills), the photos of a visit. The files are
+checked, stored, logged and served by core/evidence.py; these views only reach the record through its access
+helper. A hardship file's documents show a household's finances and health, so they are served to those who
+may reveal its details."""
 
 from __future__ import annotations
 
@@ -21,13 +22,17 @@ from gonghui.core.models import Attachment
 
 from .assistance import selectors as assistance_selectors
 from .hardship import selectors as hardship_selectors
-from .models import Assistance, HardshipFile
+from .models import Assistance, HardshipFile, Visit
+from .visits import selectors as visit_selectors
 
 # the record's model → (permission to open its files, its page, its access helper)
 RECORDS = {
     HardshipFile: ("care.reveal", "care:hardship_detail", hardship_selectors.get_file),
     Assistance: ("care.view", "care:assistance_detail", assistance_selectors.get_record),
+    Visit: ("care.view", "care:visit_detail", visit_selectors.get_visit),
 }
+UPLOAD_URLS = {HardshipFile: "care:hardship_evidence_upload", Assistance: "care:assistance_evidence_upload",
+               Visit: "care:visit_evidence_upload"}
 
 
 def context(user, record) -> dict:
@@ -35,7 +40,7 @@ def context(user, record) -> dict:
     may_change = policy.has_perm(user, "care.change", record.path)
     may_open = policy.has_perm(user, RECORDS[type(record)][0], record.path)
     files = evidence.evidence_of(record) if may_open else []
-    name = "care:hardship_evidence_upload" if isinstance(record, HardshipFile) else "care:assistance_evidence_upload"
+    name = UPLOAD_URLS[type(record)]
     return {"photos": [f for f in files if f.kind == "photo"], "documents": [f for f in files if f.kind != "photo"],
             "may_change": may_change, "may_open_evidence": may_open,
             "upload_action": reverse(name, args=[record.pk]) if may_change else "",
@@ -69,6 +74,12 @@ def hardship_evidence_upload(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def assistance_evidence_upload(request: HttpRequest, pk: int) -> HttpResponse:
     return _upload(request, assistance_selectors.get_record(request.user, pk, "care.change"))
+
+
+@login_required
+@require_POST
+def visit_evidence_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    return _upload(request, visit_selectors.get_visit(request.user, pk, "care.change"))
 
 
 def _attachment_for_user(user, pk: int, permission: str | None) -> tuple[Attachment, object]:

@@ -16,6 +16,7 @@ urlpatterns = [
     path("hardship/<int:pk>/evidence/", evidence_views.hardship_evidence_upload, name="hardship_evidence_upload"),
     path("assistance/<int:pk>/evidence/", evidence_views.assistance_evidence_upload,
          name="assistance_evidence_upload"),
+    path("visits/<int:pk>/evidence/", evidence_views.visit_evidence_upload, name="visit_evidence_upload"),
     path("evidence/<int:pk>/", evidence_views.evidence_file, name="evidence_file"),
     path("evidence/<int:pk>/remove/", evidence_views.evidence_delete, name="evidence_delete"),
 ]

@@ -10,6 +10,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import Http404
 
 from gonghui.accounts import policy
 from gonghui.members.models import MEMBER_STATUSES, EmploymentType, Member, RetainReason
@@ -35,6 +36,18 @@ def visits(user, node: OrgNode, *, start: datetime.date | None = None, end: date
     if reason:
         rows = rows.filter(reason=reason)
     return rows.select_related("member", "union", "assistance").order_by("-visited_on", "-id")
+
+
+def get_visit(user, pk: int, permission: str = "care.view") -> Visit:
+    """One visit, through its union's path: 404 outside the user's care scope, 403 without `permission`."""
+    visit = (Visit.objects.select_related("member", "union", "assistance", "recorded_by", "notice")
+             .filter(pk=pk).first())
+    if visit is None:
+        raise Http404
+    policy.check(user, visit.path, "care.view")
+    if permission != "care.view":
+        policy.check(user, visit.path, permission)
+    return visit
 
 
 def open_notices(user, node: OrgNode) -> QuerySet[CareNotice]:

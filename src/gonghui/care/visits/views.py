@@ -22,6 +22,7 @@ from gonghui.core.ledger import ledger_period
 from gonghui.orgs import selectors as org_selectors
 from gonghui.orgs.views import _apply_errors
 
+from .. import evidence_views
 from . import retirement, selectors, services
 from .forms import NoticeForm, VisitForm
 from .ledger import export_ledger
@@ -82,6 +83,16 @@ def visit_list(request: HttpRequest, pk: int) -> HttpResponse:
         return render(request, "care/visits/_results.html", context)
     context["crumbs"] = org_selectors.breadcrumbs(request.user, node)
     return render(request, "care/visits/list.html", context)
+
+
+@login_required
+def visit_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    visit = selectors.get_visit(request.user, pk)
+    visit.reason_label = services.reason_label(visit.reason)
+    return render(request, "care/visits/detail.html", {
+        "visit": visit, "crumbs": org_selectors.breadcrumbs(request.user, visit.union), "crumb_link_last": True,
+        "evidence": evidence_views.context(request.user, visit),
+    })
 
 
 @login_required
