@@ -30,9 +30,10 @@ def _period(request: HttpRequest):
 
 def _context(request: HttpRequest, node, start, end, errors) -> dict:
     today = timezone.localdate()
+    ledger = activity_ledger.build_activity_ledger(node, start, end)
     return {
         "node": node, "start": start, "end": end, "errors": errors,
-        "ledger": activity_ledger.build_activity_ledger(node, start, end),
+        "ledger": ledger, "ledger_page": ledger.page(request.GET.get("page")),
         "drill": activity_ledger.drill_down(node, start, end),
         "years": list(range(today.year, today.year - 6, -1)),
         "year": start.year if (start.month, start.day, end.month, end.day) == (1, 1, 12, 31)

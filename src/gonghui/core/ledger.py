@@ -79,6 +79,13 @@ class Ledger:
         """The rows as (value, column kind) pairs in column order (for the template)."""
         return [[(row.get(column.key), column.kind) for column in self.columns] for row in self.rows]
 
+    def page(self, number, size: int = 200):
+        """One page of the table rows for the ledger's page (the totals and the .xlsx keep every row): a county's
+        year holds thousands of records, more than a page can show and a browser can draw quickly."""
+        from django.core.paginator import Paginator
+
+        return Paginator(self.table_rows(), size).get_page(number)
+
     def total_cells(self) -> list[tuple[Any, str]]:
         return [(self.totals.get(column.key, "") if column.total else "", column.kind) for column in self.columns]
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 from operator import itemgetter
+from typing import NamedTuple
 
 from django.db.models import Count, Sum
 from django.utils.translation import gettext as _
@@ -16,7 +17,29 @@ from gonghui.core.ledger import ChildTotal, Ledger, LedgerColumn, child_totals
 from gonghui.members.documents.selectors import mask_name
 from gonghui.orgs.models import OrgNode
 
-from ..models import COMMITTED_ASSISTANCE, Assistance, AssistanceKind, HardshipCategory
+from ..models import (
+    COMMITTED_ASSISTANCE,
+    Assistance,
+    AssistanceKind,
+    AssistanceStatus,
+    Funding,
+    GiftForm,
+    HardshipCategory,
+)
+
+
+class Record(NamedTuple):
+    on: datetime.date
+    member_id: int
+    member_name: str
+    union_name: str
+    kind: str
+    amount: Decimal
+    form: str
+    goods: str
+    funding: str
+    status: str
+    category: str | None
 
 
 def _rows(user, node: OrgNode, start: datetime.date, end: datetime.date):
@@ -25,18 +48,22 @@ def _rows(user, node: OrgNode, start: datetime.date, end: datetime.date):
 
 
 def assistance_ledger(user, node: OrgNode, start: datetime.date, end: datetime.date) -> Ledger:
-    records = list(_rows(user, node, start, end).select_related("union", "member", "hardship_file")
-                   .order_by("on", "id"))
-    kinds = dict(AssistanceKind.choices)
-    categories = dict(HardshipCategory.choices)
+    # plain values and each label translated once: a county's year is thousands of records
+    records = [Record(*values) for values in _rows(user, node, start, end).order_by("on", "id").values_list(
+        "on", "member_id", "member__name", "union__name", "kind", "amount", "form", "goods", "funding", "status",
+        "hardship_file__category")]
+    kinds, forms, fundings, statuses, categories = (
+        {key: str(label) for key, label in choices.choices}
+        for choices in (AssistanceKind, GiftForm, Funding, AssistanceStatus, HardshipCategory))
     rows = []
     for number, record in enumerate(records, start=1):
         rows.append({
-            "no": number, "on": record.on, "member": mask_name(record.member.name), "union": record.union.name,
-            "kind": str(kinds.get(record.kind, record.kind)), "amount": record.amount,
-            "form": record.get_form_display() + (f"（{record.goods}）" if record.goods else ""),
-            "funding": record.get_funding_display(), "status": record.get_status_display(),
-            "category": str(categories.get(record.hardship_file.category, "")) if record.hardship_file else "",
+            "no": number, "on": record.on, "member": mask_name(record.member_name), "union": record.union_name,
+            "kind": kinds.get(record.kind, record.kind), "amount": record.amount,
+            "form": forms.get(record.form, record.form) + (f"（{record.goods}）" if record.goods else ""),
+            "funding": fundings.get(record.funding, record.funding),
+            "status": statuses.get(record.status, record.status),
+            "category": categories.get(record.category or "", ""),
         })
     columns = [
         LedgerColumn("no", _("No."), "int", 6),

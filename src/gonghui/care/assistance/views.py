@@ -179,5 +179,6 @@ def assistance_ledger(request: HttpRequest, pk: int) -> HttpResponse:
         return response
     return render(request, "care/assistance/ledger.html", {
         "node": node, "crumbs": org_selectors.breadcrumbs(request.user, node), "ledger": ledger, "error": error,
+        "ledger_page": ledger.page(request.GET.get("page")),
         "start": start, "end": end, "children": ledgers.drill_down(request.user, node, start, end),
         "query": request.GET.urlencode()})

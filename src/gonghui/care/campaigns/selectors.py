@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models import Count, DecimalField, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
 from gonghui.accounts import policy
@@ -29,6 +29,12 @@ def get_recipient(user, pk: int, permission: str = "care.change") -> CampaignRec
     return recipient
 
 
+def _count(rows):
+    counted = (rows.filter(campaign=OuterRef("pk")).order_by().values("campaign").annotate(n=Count("id"))
+               .values("n"))
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
 def _given_total():
     rows = (Assistance.objects.filter(campaign=OuterRef("pk"), status__in=COMMITTED_ASSISTANCE)
             .order_by().values("campaign").annotate(total=Sum("amount")).values("total"))
@@ -48,12 +54,12 @@ def campaigns(user, node: OrgNode, *, kind: str = "", year: int | None = None) -
         rows = rows.filter(kind=kind)
     if year:
         rows = rows.filter(year=year)
+    # each figure its own correlated subquery: joining recipients and donations at once would multiply the rows
     return (rows.select_related("node")
-            .annotate(selected=Count("recipients", distinct=True),
-                      given=Count("recipients", filter=Q(recipients__status=CampaignRecipient.Status.GIVEN),
-                                  distinct=True),
+            .annotate(selected=_count(CampaignRecipient.objects.all()),
+                      given=_count(CampaignRecipient.objects.filter(status=CampaignRecipient.Status.GIVEN)),
                       given_total=_given_total(), donated_total=_donated_total(),
-                      donors=Count("donations", distinct=True))
+                      donors=_count(Donation.objects.all()))
             .order_by("-year", "-starts_on", "-id"))
 
 

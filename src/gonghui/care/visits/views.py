@@ -200,7 +200,8 @@ def visit_ledger(request: HttpRequest, pk: int) -> HttpResponse:
         response["Content-Disposition"] = f"attachment; filename*=UTF-8''{_quote(ledger.filename())}"
         return response
     return render(request, "care/visits/ledger.html", {
-        "node": node, "ledger": ledger, "drill": drill, "start": start, "end": end, "period_error": period_error,
+        "node": node, "ledger": ledger, "ledger_page": ledger.page(request.GET.get("page")), "drill": drill,
+        "start": start, "end": end, "period_error": period_error,
         "query": request.GET.urlencode(), "crumbs": org_selectors.breadcrumbs(request.user, node),
     })
 

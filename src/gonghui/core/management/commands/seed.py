@@ -34,6 +34,15 @@ class Command(BaseCommand):
             f"转接中 {figures['in_transfer']}，保留会籍 {figures['retained']}），入会申请 {figures['applicant']}，"
             f"退会 {figures['withdrawn']}，除名 {figures['expelled']}，去世 {figures['deceased']}。"
             f"用时 {time.perf_counter() - started:.1f} 秒。")
+        care = result.care
+        if care:
+            self.stdout.write("两年的活动与帮扶已生成：" + "，".join(
+                f"{label} {care.get(key, 0)} {unit}" for key, label, unit in (
+                    ("activities", "活动", "场"), ("participations", "报名记录", "条"),
+                    ("competition_entries", "比赛名次", "条"), ("honours", "评优表彰", "项"),
+                    ("hardship_files", "困难职工档案", "份"), ("assistance", "帮扶救助", "笔"),
+                    ("visits", "走访慰问", "次"), ("notices", "待走访事项", "件"),
+                    ("campaign_recipients", "专项活动救助对象", "人"))) + "。")
         self.stdout.write("演示账号（每个角色一个）:")
         width = max(len(row[0]) for row in result.accounts)
         for username, password, role, node in result.accounts:
