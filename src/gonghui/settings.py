@@ -235,8 +235,13 @@ GONGHUI_CARE = {
         {"name": "节日慰问品", "kinds": ["festival"], "per": "year", "max": "2200",
          "refused_forms": ["cash", "shopping_card"]},
         {"name": "生日慰问", "kinds": ["birthday"], "per": "year", "max": "500"},
-        {"name": "结婚、生育、住院、丧葬、退休慰问",
-         "kinds": ["marriage", "birth", "illness", "bereavement", "retirement"], "per": "payment", "max": "2000"},
+        # marriage, birth, hospital, bereavement, retirement ≤ 2,000 each: per member and year for each kind (so an
+        # event's gift cannot be split into several payments), per payment and per illness for illness
+        {"name": "结婚慰问", "kinds": ["marriage"], "per": "year", "max": "2000"},
+        {"name": "生育慰问", "kinds": ["birth"], "per": "year", "max": "2000"},
+        {"name": "丧葬慰问", "kinds": ["bereavement"], "per": "year", "max": "2000"},
+        {"name": "退休慰问", "kinds": ["retirement"], "per": "year", "max": "2000"},
+        {"name": "住院慰问", "kinds": ["illness"], "per": "payment", "max": "2000"},
         {"name": "同一疾病慰问", "kinds": ["illness"], "per": "case-year", "max": "2000"},
         {"name": "困难帮扶", "kinds": ["living", "medical", "education", "warmth"], "per": "payment", "max": "2000",
          "needs_hardship_file": True},

@@ -120,9 +120,7 @@ def get_activity_for_user(user, pk: int, permission: str = "activities.view") ->
         if not policy.has_perm(user, permission, activity.path):
             raise PermissionDenied
         return activity
-    member = member_of(user)
-    if member is not None and (is_open_to(activity, member)
-                               or Participation.objects.filter(activity=activity, member=member).exists()):
+    if member_may_see(user, activity):
         if permission != "activities.view":
             raise PermissionDenied
         return activity
@@ -130,9 +128,12 @@ def get_activity_for_user(user, pk: int, permission: str = "activities.view") ->
 
 
 def member_may_see(user, activity: Activity) -> bool:
+    """A member sees an activity they are on the list of, or one open to them that is no longer being planned
+    (a planned activity and its documents are the officers' until it is announced)."""
     member = member_of(user)
-    return member is not None and (is_open_to(activity, member)
-                                   or Participation.objects.filter(activity=activity, member=member).exists())
+    return member is not None and (
+        (activity.status != ActivityStatus.PLANNED and is_open_to(activity, member))
+        or Participation.objects.filter(activity=activity, member=member).exists())
 
 
 def activity_list(user, node: OrgNode, *, kind: str = "", status: str = "", year: int | None = None,
@@ -159,8 +160,9 @@ def participants(activity: Activity, *, include_cancelled: bool = False) -> Quer
 
 
 def get_participation(activity: Activity, pk) -> Participation:
-    participation = activity.participations.select_related("member").filter(pk=pk).first() if str(pk).isdigit() \
-        else None
+    text = str(pk)
+    participation = (activity.participations.select_related("member").filter(pk=int(text)).first()
+                     if text.isascii() and text.isdigit() else None)
     if participation is None:
         raise Http404
     return participation

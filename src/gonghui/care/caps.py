@@ -20,6 +20,10 @@ from django.utils.translation import gettext as _
 
 from .models import COMMITTED_ASSISTANCE, Assistance, AssistanceKind, CareBudget, Funding, GiftForm, HardshipStatus
 
+# Union money: the union's own funds and a subsidy from the union above (the retiree rule covers both; the budget
+# rule the union's own funds, a subsidy being granted for its purpose).
+UNION_MONEY = frozenset({Funding.UNION_FUNDS, Funding.UPPER_SUBSIDY})
+
 
 @dataclass(frozen=True)
 class Cap:
@@ -139,20 +143,20 @@ def check_spending(*, union, member, kind: str, amount: Decimal, form: str, fund
                                         or hardship_file.status != HardshipStatus.ACTIVE):
             refuse("hardship_file", _("%(rule)s needs an approved hardship file (困难职工档案) of this member.")
                    % {"rule": cap.name})
-    if funding == Funding.UNION_FUNDS:
-        if settings.GONGHUI_CARE.get("NO_UNION_FUNDS_FOR_RETIREES", True) and is_retired(member):
-            refuse("funding", _("Union funds may not be spent on retired members; pay %(kind)s from another "
-                                "source.") % {"kind": label})
-        if settings.GONGHUI_CARE.get("BUDGET_REQUIRED", True):
-            line = budget_line(union, on.year, kind)
-            if line is None:
-                refuse("funding", _("%(union)s has no care budget for %(year)d: no spending without a budget.")
-                       % {"union": union.name, "year": on.year})
-            else:
-                left = line.amount - budget_spent(line, exclude_pk=exclude_pk)
-                if amount > left:
-                    refuse("amount", _("Above the budget: %(left)s yuan left of the %(year)d care budget of "
-                                       "%(union)s; no spending above the budget.") % {
-                        "left": _yuan(left), "year": on.year, "union": union.name})
+    if funding in UNION_MONEY and settings.GONGHUI_CARE.get("NO_UNION_FUNDS_FOR_RETIREES", True) \
+            and is_retired(member):
+        refuse("funding", _("Union funds may not be spent on retired members; pay %(kind)s from another "
+                            "source.") % {"kind": label})
+    if funding == Funding.UNION_FUNDS and settings.GONGHUI_CARE.get("BUDGET_REQUIRED", True):
+        line = budget_line(union, on.year, kind)
+        if line is None:
+            refuse("funding", _("%(union)s has no care budget for %(year)d: no spending without a budget.")
+                   % {"union": union.name, "year": on.year})
+        else:
+            left = line.amount - budget_spent(line, exclude_pk=exclude_pk)
+            if amount > left:
+                refuse("amount", _("Above the budget: %(left)s yuan left of the %(year)d care budget of "
+                                   "%(union)s; no spending above the budget.") % {
+                    "left": _yuan(left), "year": on.year, "union": union.name})
     if errors:
         raise ValidationError(errors)

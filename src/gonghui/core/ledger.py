@@ -141,10 +141,13 @@ def ledger_period(params, *, today: datetime.date | None = None) -> tuple[dateti
             raise ValidationError({"to": message}) from None
         if end < start:
             raise ValidationError({"to": _("The end of the period is before its start.")})
+        for field_name, day in (("from", start), ("to", end)):
+            if not 1990 <= day.year <= 2100:
+                raise ValidationError({field_name: _("“%(value)s” is not a year.") % {"value": day.year}})
         return start, end
     year_text = (params.get("year") or "").strip()
     if year_text:
-        if not year_text.isdigit() or not 1990 <= int(year_text) <= 2100:
+        if not (year_text.isascii() and year_text.isdigit()) or not 1990 <= int(year_text) <= 2100:
             raise ValidationError({"year": _("“%(value)s” is not a year.") % {"value": year_text}})
         year = int(year_text)
     else:

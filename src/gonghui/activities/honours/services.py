@@ -153,6 +153,9 @@ def honour_decide(*, actor, honour: Honour, approve: bool, note: str = "",
     honour = _locked(honour)
     _require(actor, "honours.change", honour.approver_path)
     _require_pending(honour)
+    if actor is not None and honour.nominated_by_user_id == getattr(actor, "pk", None):
+        raise ValidationError(_("You made this nomination: it is decided by someone else at %(node)s.")
+                              % {"node": honour.approver.name})
     note = (note or "").strip()
     if len(note) > MAX_NOTE:
         raise ValidationError({"note": _("The note is at most %(max)d characters.") % {"max": MAX_NOTE}})

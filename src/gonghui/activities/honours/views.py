@@ -27,7 +27,7 @@ PAGE_SIZE = 25
 
 def _int_param(value: str | None) -> int | None:
     value = (value or "").strip()
-    return int(value) if value.isdigit() and len(value) == 4 else None
+    return int(value) if value.isascii() and value.isdigit() and len(value) == 4 else None
 
 
 @login_required

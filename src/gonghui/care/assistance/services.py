@@ -40,6 +40,17 @@ def _require(actor, permission: str, path: str) -> None:
         raise PermissionDenied
 
 
+def handed_over_fields(actor, path: str) -> dict:
+    """The status fields of a gift handed over on the spot (a visit's gift, a campaign's gift). Only someone who
+    may both approve and pay (a chair, a federation admin; the system) records it as approved and paid; a gift
+    recorded by anyone else waits for the usual approval and payment, so no officer commits union money alone."""
+    now = timezone.now()
+    if actor is None or (policy.has_perm(actor, "care.approve", path) and policy.has_perm(actor, "care.pay", path)):
+        return {"status": AssistanceStatus.PAID, "requested_by": actor, "approved_by": actor, "approved_at": now,
+                "paid_by": actor, "paid_at": now}
+    return {"status": AssistanceStatus.REQUESTED, "requested_by": actor}
+
+
 def active_file(member: Member) -> HardshipFile | None:
     return HardshipFile.objects.filter(member=member, status=HardshipStatus.ACTIVE).first()
 

@@ -23,10 +23,10 @@ from gonghui.core.models import AuditEntry
 from gonghui.members.models import MEMBER_STATUSES, Member
 
 from .. import caps
+from ..assistance.services import handed_over_fields
 from ..models import (
     Assistance,
     AssistanceKind,
-    AssistanceStatus,
     Campaign,
     CampaignRecipient,
     Donation,
@@ -187,12 +187,11 @@ def recipient_give(*, actor, recipient: CampaignRecipient, on: datetime.date, am
     hardship_file = recipient.hardship_file or member.hardship_files.filter(status=HardshipStatus.ACTIVE).first()
     caps.check_spending(union=campaign.node, member=member, kind=kind, amount=value, form=form, funding=funding,
                         on=on, hardship_file=hardship_file)
-    now = timezone.now()
     assistance = Assistance(
         union=campaign.node, path=campaign.node.path, kind=kind, member=member,
         hardship_file=hardship_file if caps.needs_hardship_file(kind) else None, campaign=campaign, amount=value,
-        form=form, goods=goods.strip(), funding=funding, reason=campaign.title, on=on, status=AssistanceStatus.PAID,
-        submission=submission, requested_by=actor, approved_by=actor, approved_at=now, paid_by=actor, paid_at=now)
+        form=form, goods=goods.strip(), funding=funding, reason=campaign.title, on=on, submission=submission,
+        **handed_over_fields(actor, campaign.node.path))
     assistance.full_clean()
     assistance.save()
     recipient.status = CampaignRecipient.Status.GIVEN

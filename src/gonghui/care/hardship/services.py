@@ -129,8 +129,11 @@ class Assessment:
     standard: LivingAllowanceStandard
 
 
-def per_person_month(income: Decimal, spending: Decimal, size: int) -> Decimal:
-    return ((Decimal(income) - Decimal(spending)) / 12 / size).quantize(CENT, rounding=ROUND_HALF_UP)
+def per_person_month(income: Decimal, spending: Decimal, size: int, *, exact: bool = False) -> Decimal:
+    """(income − hardship spending) ÷ 12 ÷ household size; rounded to cents for display, `exact` to compare
+    with the 低保 line (800.004 is above 800, though it shows as 800.00)."""
+    figure = (Decimal(income) - Decimal(spending)) / 12 / size
+    return figure if exact else figure.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 def _standard_text(standard: LivingAllowanceStandard) -> str:
@@ -151,10 +154,11 @@ def assess(*, union: OrgNode, income: Decimal, spending: Decimal, size: int, sud
             "No 低保 standard is set for %(union)s or any federation above it on %(date)s: a federation admin "
             "must set one before hardship files can be assessed.") % {"union": union.name, "date": on.isoformat()}})
     figure = per_person_month(income, spending, size)
+    exact = per_person_month(income, spending, size, exact=True)
     line = standard.monthly_amount
-    if figure <= line:
+    if exact <= line:
         category = HardshipCategory.DEEP
-    elif figure <= 2 * line:
+    elif exact <= 2 * line:
         category = HardshipCategory.RELATIVE
     elif sudden_accident:
         category = HardshipCategory.ACCIDENT
@@ -391,6 +395,9 @@ def hardship_approve(*, actor, file: HardshipFile, on: datetime.date | None = No
     if file.status != HardshipStatus.UNION_APPROVED:
         raise ValidationError(_("The union above approves a file after its union did; this one is “%(status)s”.")
                               % {"status": file.get_status_display()})
+    if actor is not None and file.union_approved_by_id == actor.pk:
+        raise ValidationError(_("You approved this file for its union: the approval above must be given by "
+                                "someone else."))
     return _step(file, actor=actor, kind=HardshipEventKind.APPROVED, status=HardshipStatus.ACTIVE, on=on,
                  approved_by=actor, approved_at=timezone.now(), last_reviewed_on=on,
                  next_review_on=on + relativedelta(months=review_months()))
@@ -434,13 +441,14 @@ def hardship_review(*, actor, file: HardshipFile, household: list[dict[str, Any]
         raise ValidationError({"annual_income": _("No 低保 standard is set for %(union)s on %(date)s.") % {
             "union": file.union.name, "date": on.isoformat()}})
     figure = per_person_month(income, spending, len(household))
+    exact = per_person_month(income, spending, len(household), exact=True)
     before, category_before = _snapshot(file), file.category
     before["details"] = "***"
     line = standard.monthly_amount
-    if figure <= line:
+    if exact <= line:
         file.category, file.above_line_since = HardshipCategory.DEEP, None
     else:
-        if figure <= 2 * line:
+        if exact <= 2 * line:
             file.category = HardshipCategory.RELATIVE
         file.above_line_since = file.above_line_since or on
     file.household_size = len(household)

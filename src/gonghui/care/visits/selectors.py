@@ -57,7 +57,7 @@ def open_notices(user, node: OrgNode) -> QuerySet[CareNotice]:
 
 
 def get_notice(user, node: OrgNode, pk) -> CareNotice | None:
-    if not pk or not str(pk).isdigit():
+    if not pk or not (str(pk).isascii() and str(pk).isdigit()):
         return None
     return open_notices(user, node).filter(pk=int(pk)).first()
 
@@ -102,7 +102,7 @@ def find_members(user, node: OrgNode, text: str) -> list[Member]:
 
 
 def get_member(user, node: OrgNode, pk) -> Member | None:
-    if not pk or not str(pk).isdigit():
+    if not pk or not (str(pk).isascii() and str(pk).isdigit()):
         return None
     return (Member.objects.filter(policy.scope_q(user, "care.view"), path__under=node.path, pk=int(pk),
                                   status__in=MEMBER_STATUSES).select_related("union").first())

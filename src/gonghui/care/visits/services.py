@@ -23,7 +23,8 @@ from gonghui.core.models import AuditEntry
 from gonghui.members.models import MEMBER_STATUSES, Member
 
 from .. import caps
-from ..models import Assistance, AssistanceStatus, CareNotice, Funding, GiftForm, Visit
+from ..assistance.services import handed_over_fields
+from ..models import Assistance, CareNotice, Funding, GiftForm, Visit
 
 # Reasons a notice can be reported for (the events that call for a visit).
 NOTICE_REASONS = ("illness", "marriage", "birth", "bereavement")
@@ -108,14 +109,12 @@ def visit_create(*, actor, node, member: Member, reason: str, visited_on: dateti
         hardship_file = member.hardship_files.filter(status="active").first()
         caps.check_spending(union=member.union, member=member, kind=kind, amount=value, form=form,
                             funding=funding, on=visited_on, case=case.strip(), hardship_file=hardship_file)
-        now = timezone.now()
         assistance = Assistance(
             union=member.union, path=member.union.path, kind=kind, member=member, amount=value, form=form,
             goods=gift.strip() if form != GiftForm.CASH else "", funding=funding, case=case.strip(),
             hardship_file=hardship_file if caps.needs_hardship_file(kind) else None,
             reason=_("Visit: %(reason)s") % {"reason": reason_label(reason)}, on=visited_on,
-            status=AssistanceStatus.PAID, submission=submission, requested_by=actor, approved_by=actor,
-            approved_at=now, paid_by=actor, paid_at=now)
+            submission=submission, **handed_over_fields(actor, member.union.path))
         assistance.full_clean()
         assistance.save()
         audit.record(actor=actor, action=AuditEntry.Action.CREATE, instance=assistance,

@@ -142,6 +142,8 @@ def _month(request: HttpRequest) -> tuple[int, int, str]:
         try:
             chosen = datetime.date.fromisoformat(f"{text}-01")
         except ValueError:
+            chosen = None
+        if chosen is None or not 1990 <= chosen.year <= 2100:
             return today.year, today.month, _("“%(value)s” is not a month like 2025-03.") % {"value": text}
         return chosen.year, chosen.month, ""
     return today.year, today.month, ""
