@@ -23,18 +23,10 @@ class NoHolidayData(Exception):
 
 
 def spring_festival_holiday(year: int) -> tuple[datetime.date, datetime.date]:
-    """First and last day of the official Spring Festival holiday in `year` (it falls in January–March)."""
+    """First and last day of the official Spring Festival holiday in `year` (it falls in January–March), read
+    from the library's table of published holidays; a year it does not hold yet raises NoHolidayData."""
     name = chinese_calendar.Holiday.spring_festival.value
-    days = []
-    day = datetime.date(year, 1, 1)
-    try:
-        while day < datetime.date(year, 3, 15):
-            if chinese_calendar.get_holiday_detail(day) == (True, name):
-                days.append(day)
-            day += datetime.timedelta(days=1)
-    except NotImplementedError:
-        raise NoHolidayData(_("The holiday library has no Spring Festival dates for %(year)d yet: enter the "
-                              "campaign's dates yourself.") % {"year": year}) from None
+    days = sorted(day for day, holiday in chinese_calendar.holidays.items() if day.year == year and holiday == name)
     if not days:
         raise NoHolidayData(_("The holiday library has no Spring Festival dates for %(year)d yet: enter the "
                               "campaign's dates yourself.") % {"year": year})
