@@ -9,6 +9,7 @@ import datetime
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
@@ -99,6 +100,7 @@ def node_stats(request: HttpRequest, pk: int) -> HttpResponse:
         "years": years,
         "year_figures": year_figures,
         "year_tables": tables,
+        "year_cards": year_cards(tables, year_figures),
     })
     return render(request, "orgs/node_stats.html", context)
 
@@ -143,6 +145,53 @@ def year_tables(figures: dict) -> dict:
                      for category, row in hardship["by_category"].items()],
         "campaigns": [{"label": _label(Campaign.Kind, kind), **row} for kind, row in campaigns["by_kind"].items()],
     }
+
+
+def year_cards(tables: dict, figures: dict) -> list[dict]:
+    """The dashboard's year tables, one card each (orgs/_year_card.html): title, chart, headers, cells, note."""
+    def n(value) -> str:
+        return intcomma(value)
+
+    donations = figures["campaigns"]["donations"]
+    return [
+        {"key": "activities", "icon": "flag", "title": _("Activities by kind"), "chart": "chart-year-activities",
+         "chart_label": _("Activity person-times by kind"),
+         "headers": [_("Activity kind"), _("Activities"), _("Person-times"), _("Participants")],
+         "rows": [[r["label"], n(r["activities"]), n(r["person_times"]), n(r["participants"])]
+                  for r in tables["activities"]],
+         "empty": _("No activities in this year.")},
+        {"key": "assistance", "icon": "heart", "title": _("Assistance by kind"), "chart": "chart-year-assistance",
+         "chart_label": _("Assistance amounts by kind"),
+         "headers": [_("Assistance kind"), _("Persons"), _("Payments"), _("Amount (yuan)")],
+         "rows": [[r["label"], n(r["persons"]), n(r["records"]), n(r["amount"])] for r in tables["assistance"]],
+         "empty": _("No assistance in this year."),
+         "note": _("Approved, paid or confirmed assistance, visit gifts and campaign gifts included.")},
+        {"key": "visits", "icon": "house-heart", "title": _("Visits by reason"), "chart": "chart-year-visits",
+         "chart_label": _("Visits by reason"),
+         "headers": [_("Visit reason"), _("Visits"), _("Persons"), _("Value given (yuan)")],
+         "rows": [[r["label"], n(r["visits"]), n(r["persons"]), n(r["value"])] for r in tables["visits"]],
+         "empty": _("No visits in this year.")},
+        {"key": "hardship", "icon": "clipboard-heart", "title": _("Hardship files by category"),
+         "chart": "chart-year-hardship", "chart_label": _("Hardship files by category"),
+         "headers": [_("Hardship category"), _("On file at year end"), _("Filed in the year"),
+                     _("Out of hardship in the year")],
+         "rows": [[r["label"], n(r["open"]), n(r["new"]), n(r["relieved"])] for r in tables["hardship"]],
+         "empty": _("No hardship files.")},
+        {"key": "honours", "icon": "award", "title": _("Honours awarded"),
+         "headers": [_("Honour"), _("Awarded"), _("Members"), _("Collectives")],
+         "rows": [[r["label"], n(r["awarded"]), n(r["members"]), n(r["collectives"])] for r in tables["honours"]],
+         "empty": _("No honours awarded in this year."),
+         "note": _("Nominations for this year waiting for a decision: %(n)s") % {
+             "n": figures["honours"]["nominated"]}},
+        {"key": "campaigns", "icon": "gift", "title": _("Campaigns and donations"),
+         "headers": [_("Campaign"), _("Campaigns"), _("Given / selected"), _("Amount (yuan)")],
+         "rows": [[r["label"], n(r["campaigns"]), f"{n(r['given'])} / {n(r['selected'])}", n(r["amount"])]
+                  for r in tables["campaigns"]],
+         "empty": _("No campaigns in this year."),
+         "note": _("Donations: %(n)s (%(m)s members), %(a)s yuan") % {
+             "n": donations["donations"], "m": donations["member_donors"], "a": donations["amount"]},
+         "note_testid": "stats-year-donations"},
+    ]
 
 
 def year_chart_data(tables: dict) -> dict:
