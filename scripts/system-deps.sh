@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs, through apt, what the test suite needs from the system when it is missing: Chromium (browser
-# tests), PostgreSQL server binaries (the second test run), CJK fonts (screenshots that can be read).
+# tests), PostgreSQL server binaries (the second test run), LibreOffice Writer (opens the exported .docx
+# summaries headless), CJK fonts (screenshots that can be read).
 set -euo pipefail
 
 missing=()
@@ -8,6 +9,7 @@ command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && ! command -v initdb >/dev/null 2>&1; then
   missing+=(postgresql)
 fi
+command -v soffice >/dev/null 2>&1 || missing+=(libreoffice-writer-nogui)
 fc-list 2>/dev/null | grep -qi "cjk\|wqy\|droid sans fallback" || missing+=(fonts-noto-cjk)
 
 if [ ${#missing[@]} -eq 0 ]; then

@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "gonghui.members",
     "gonghui.activities",
     "gonghui.care",
+    "gonghui.plans",
 ]
 
 MIDDLEWARE = [
@@ -216,6 +217,15 @@ GONGHUI_RULES = {
 
 # Care (DOMAIN.md, Care): the visit reasons and the spending caps are provincial or local practice, so they are
 # settings. The caps below are the Anhui 2025 defaults; each rule names its source, shown when it refuses.
+GONGHUI_PLANS = {
+    # 信息报送: articles a union owes the node above each year (DOMAIN.md, typical indicators: ≥ 2 篇/年)
+    "INFO_REPORTS_PER_YEAR": int(os.environ.get("GONGHUI_INFO_REPORTS_PER_YEAR", "2")),
+    # a counted indicator is "at risk" when its actual is below this share of the target's pro-rata pace
+    "AT_RISK_PACE": 0.9,
+    # 职代会/教代会 is required from this many staff and meets at least once a year (DOMAIN.md)
+    "CONGRESS_MIN_STAFF": int(os.environ.get("GONGHUI_CONGRESS_MIN_STAFF", "100")),
+}
+
 GONGHUI_CARE = {
     # 走访慰问 reasons ("五必访" is local practice): code → (Chinese label, the assistance kind a gift counts as)
     "VISIT_REASONS": {

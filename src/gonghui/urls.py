@@ -10,5 +10,6 @@ urlpatterns = [
     path("members/", include("gonghui.members.urls")),
     path("activities/", include("gonghui.activities.urls")),
     path("care/", include("gonghui.care.urls")),
+    path("plans/", include("gonghui.plans.urls")),
     path("audit/", core_views.audit_log, name="audit_log"),
 ]

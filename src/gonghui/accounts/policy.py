@@ -58,6 +58,13 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "care.pay": frozenset({Role.FINANCE_OFFICER, Role.UNION_CHAIR, Role.FEDERATION_ADMIN}),
     # see a household's finances and health in clear (each reveal is logged)
     "care.reveal": MANAGERS,
+    # plans, summaries and their indicators (issue 5): every officer reads them, the managers write them
+    "plans.view": ALL_ROLES - {Role.MEMBER},
+    "plans.change": MANAGERS,
+    # review (return or accept) what the unions below submit, held on the reviewing node; define and score
+    # assessments (考核) of the unions below
+    "plans.review": frozenset({Role.FEDERATION_ADMIN}),
+    "plans.assess": frozenset({Role.FEDERATION_ADMIN}),
     "audit.view": frozenset({Role.FEDERATION_ADMIN}),
     # grant and revoke roles on nodes in the subtree, create accounts
     "accounts.manage": frozenset({Role.FEDERATION_ADMIN}),
