@@ -248,6 +248,26 @@ def _import_job(union):
     return ImportJob.objects.create(union=union, path=union.path, original_name="花名册.xlsx", status="checked")
 
 
+def _plans(union, name):
+    """A plan with one item linked to a record, a hand-entered indicator, a summary and, on the node above, an
+    assessment scheme with one criterion (issue 5)."""
+    from gonghui.plans import models as plans
+
+    plan = plans.Plan.objects.create(node=union, path=union.path, year=2025, title=f"{name}计划")
+    item = plans.PlanItem.objects.create(plan=plan, section=plans.Section.CULTURE, title=f"{name}活动",
+                                         timing=plans.Timing.MONTHS, months=[5])
+    link = plans.PlanItemLink.objects.create(item=item, source="activities.activity", object_id=1,
+                                             on=datetime.date(2025, 5, 1), label=f"{name}记录")
+    indicator = plans.Indicator.objects.create(plan=plan, section=plans.Section.PUBLICITY, label="信息报送",
+                                               target=2, unit="篇")
+    summary = plans.Summary.objects.create(node=union, path=union.path, year=2025, title=f"{name}总结")
+    scheme = plans.AssessmentScheme.objects.create(node=union.parent, path=union.parent.path, year=2025,
+                                                   name=f"{name}考核")
+    criterion = plans.AssessmentCriterion.objects.create(scheme=scheme, label="信息报送", target=2, weight=10)
+    return {"plan": plan, "plan_item": item, "plan_link": link, "indicator": indicator, "summary": summary,
+            "scheme": scheme, "criterion": criterion}
+
+
 @pytest.fixture
 def sides(world):
     """The three sides of the world: street A, street B, and another district C."""
@@ -265,18 +285,18 @@ def sides(world):
               "member": make_member(world.union_a, "甲会员", female=True, group=world.group_a),
               "import_job": _import_job(world.union_a), "honour": _honour(world.union_a, "甲先进"),
               **_hardship_care(world.union_a, "甲困难"),
-              **_care(world.union_a, "甲一线"), **_activities(world.union_a, "甲参赛")},
+              **_care(world.union_a, "甲一线"), **_activities(world.union_a, "甲参赛"), **_plans(world.union_a, "甲计划")},
         "B": {"node": world.union_b, "unit": world.unit_b, "officer": world.officer_b,
               "assignment": world.chair_b.assignments.get(),
               "member": make_member(world.union_b, "乙会员", female=True), "import_job": _import_job(world.union_b),
               "honour": _honour(world.union_b, "乙先进"),
               **_hardship_care(world.union_b, "乙困难"), **_care(world.union_b, "乙一线"),
-              **_activities(world.union_b, "乙参赛")},
+              **_activities(world.union_b, "乙参赛"), **_plans(world.union_b, "乙计划")},
         "C": {"node": union_c, "unit": unit_c, "officer": officer_c, "assignment": chair_c.assignments.get(),
               "member": make_member(union_c, "丙会员", female=True), "import_job": _import_job(union_c),
               "honour": _honour(union_c, "丙先进"),
               **_hardship_care(union_c, "丙困难"), **_care(union_c, "丙一线"),
-              **_activities(union_c, "丙参赛")},
+              **_activities(union_c, "丙参赛"), **_plans(union_c, "丙计划")},
     }
 
 
