@@ -1,0 +1,197 @@
+"""How far a plan has been carried out (台账): each item's occurrences met by records, per section and overall.
+
+An item's 时限 gives its occurrences (plans/timing.py): windows of dates in which it must be carried out
+once. An occurrence is met by
+
+- a record an officer linked to the item by hand (`PlanItemLink`, dated by the record's date `on`);
+- a record found automatically: the item's `evidence` names a kind of record ("activities.activity:training"),
+  and any record of that kind in the plan node's subtree dated within the window counts without a link;
+- for an item that names no kind of record (a meeting, a report, a publicity task), a document or photo
+  uploaded to the item itself (core.Attachment on the PlanItem), dated by its upload date.
+
+An item is done when every occurrence is met; an item without occurrences (its months lie outside the
+plan's period) counts as done once it has any evidence at all. An occurrence is overdue once its window has
+ended before `today` without being met, and an item is overdue when any of its occurrences is.
+
+Nothing here is stored: it is computed from the records each time. The queries are bounded by the plan, not
+by its items: one read of the items, one of the links, one of the attachments, and one `find()` per
+(evidence source, kind) used in the plan over the plan's whole period; windows are matched in Python.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.contrib.contenttypes.models import ContentType
+from django.utils import timezone
+
+from gonghui.core.models import Attachment
+
+from . import contrib
+from .models import SECTION_ORDER, Plan, PlanItem, PlanItemLink, Section
+from .timing import Occurrence, item_occurrences
+
+
+@dataclass
+class OccurrenceStatus:
+    occurrence: Occurrence
+    records: list[contrib.EvidenceRecord]
+    met: bool
+    overdue: bool
+    files: int = 0  # documents and photos uploaded to the item within the window
+
+
+@dataclass
+class ItemProgress:
+    item: PlanItem
+    occurrences: list[OccurrenceStatus]
+    attachments: int
+    done: bool
+    overdue: bool
+    share: float  # occurrences met ÷ occurrences (1 or 0 for an item without occurrences)
+    records: list[contrib.EvidenceRecord] = field(default_factory=list)  # all evidence in the plan's period
+
+    @property
+    def met_count(self) -> int:
+        return sum(1 for status in self.occurrences if status.met)
+
+    @property
+    def total_count(self) -> int:
+        return len(self.occurrences)
+
+    @property
+    def overdue_occurrences(self) -> list[OccurrenceStatus]:
+        return [status for status in self.occurrences if status.overdue]
+
+    @property
+    def percent(self) -> int:
+        return round(self.share * 100)
+
+
+@dataclass
+class SectionProgress:
+    section: str
+    label: str
+    total: int
+    done: int
+    share: float
+    occurrences_met: int = 0
+    occurrences_total: int = 0
+
+    @property
+    def percent(self) -> int:
+        return round(self.share * 100)
+
+
+@dataclass
+class PlanProgress:
+    items: dict[int, ItemProgress]
+    sections: list[SectionProgress]
+    done: int
+    total: int
+    share: float
+    overdue: list[ItemProgress]
+    occurrences_met: int = 0
+    occurrences_total: int = 0
+
+    @property
+    def percent(self) -> int:
+        return round(self.share * 100)
+
+
+def evidence_kind(evidence: str) -> tuple[str, str]:
+    """ "activities.activity:training" → ("activities.activity", "training")."""
+    source, _, kind = (evidence or "").partition(":")
+    return source, kind
+
+
+def _link_record(link: PlanItemLink) -> contrib.EvidenceRecord:
+    return contrib.EvidenceRecord(source=link.source, object_id=link.object_id, on=link.on, label=link.label)
+
+
+def found_records(plan: Plan, keys) -> dict[tuple[str, str], list[contrib.EvidenceRecord]]:
+    """The records of each (source, kind) in the plan's subtree and period: one find() per pair."""
+    found: dict[tuple[str, str], list[contrib.EvidenceRecord]] = {}
+    for key in keys:
+        source = contrib.evidence_source(key[0]) if key[0] else None
+        found[key] = list(source.find(plan.node, plan.start, plan.end, key[1])) if source else []
+    return found
+
+
+def plan_progress(plan: Plan, *, today: datetime.date | None = None, items=None) -> PlanProgress:
+    """The progress of every item of `plan` as of `today` (default: today's local date). `items` may be given
+    when the caller already holds the plan's items (in order)."""
+    today = today or timezone.localdate()
+    items = list(items if items is not None else plan.items.all())
+    ids = [item.pk for item in items]
+
+    links: dict[int, list[PlanItemLink]] = defaultdict(list)
+    for link in PlanItemLink.objects.filter(item__plan=plan).order_by("on", "pk") if ids else []:
+        links[link.item_id].append(link)
+
+    uploads: dict[int, list[datetime.date]] = defaultdict(list)
+    if ids:
+        rows = Attachment.objects.filter(content_type=ContentType.objects.get_for_model(PlanItem),
+                                         object_id__in=ids).values_list("object_id", "uploaded_at")
+        for object_id, uploaded_at in rows:
+            uploads[object_id].append(timezone.localdate(uploaded_at))
+
+    keys = {evidence_kind(item.evidence) for item in items if item.evidence}
+    found = found_records(plan, sorted(keys))
+
+    result: dict[int, ItemProgress] = {}
+    for item in items:
+        result[item.pk] = item_progress(item, links=links.get(item.pk, []), uploads=uploads.get(item.pk, []),
+                                        found=found.get(evidence_kind(item.evidence), []) if item.evidence else [],
+                                        today=today)
+    return summarise(items, result)
+
+
+def item_progress(item: PlanItem, *, links, uploads, found, today: datetime.date) -> ItemProgress:
+    """One item's progress from its hand links, its upload dates and the records found for its kind."""
+    hand = [_link_record(link) for link in links]
+    seen = {(r.source, r.object_id) for r in hand}
+    auto = [r for r in found if (r.source, r.object_id) not in seen]
+    records = sorted(hand + auto, key=lambda r: (r.on, r.label))
+    files_count = not item.evidence  # files carry out only items that name no kind of record
+    statuses = []
+    for occurrence in item_occurrences(item):
+        matched = [r for r in records if occurrence.contains(r.on)]
+        files = sum(1 for day in uploads if occurrence.contains(day)) if files_count else 0
+        met = bool(matched) or files > 0
+        statuses.append(OccurrenceStatus(occurrence=occurrence, records=matched, met=met,
+                                         overdue=not met and occurrence.end < today, files=files))
+    if statuses:
+        met_count = sum(1 for status in statuses if status.met)
+        share = met_count / len(statuses)
+        done = met_count == len(statuses)
+    else:
+        start, end = item.plan.start, item.plan.end
+        done = any(start <= r.on <= end for r in records) or (files_count and bool(uploads))
+        share = 1.0 if done else 0.0
+    return ItemProgress(item=item, occurrences=statuses, attachments=len(uploads), done=bool(done),
+                        overdue=any(status.overdue for status in statuses), share=share, records=records)
+
+
+def summarise(items, result: dict[int, ItemProgress]) -> PlanProgress:
+    by_section: dict[str, list[ItemProgress]] = defaultdict(list)
+    for item in items:
+        by_section[item.section].append(result[item.pk])
+    labels = dict(Section.choices)
+    sections = []
+    for section in sorted(by_section, key=lambda s: SECTION_ORDER.get(s, 99)):
+        rows = by_section[section]
+        done = sum(1 for row in rows if row.done)
+        sections.append(SectionProgress(
+            section=section, label=str(labels.get(section, section)), total=len(rows), done=done,
+            share=done / len(rows) if rows else 0.0,
+            occurrences_met=sum(row.met_count for row in rows),
+            occurrences_total=sum(row.total_count for row in rows)))
+    rows = [result[item.pk] for item in items]
+    done = sum(1 for row in rows if row.done)
+    return PlanProgress(items=result, sections=sections, done=done, total=len(rows),
+                        share=done / len(rows) if rows else 0.0, overdue=[row for row in rows if row.overdue],
+                        occurrences_met=sum(row.met_count for row in rows),
+                        occurrences_total=sum(row.total_count for row in rows))
