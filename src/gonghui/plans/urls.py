@@ -1,5 +1,13 @@
 """URLs of plans, summaries and assessments (namespace "plans"). Each part keeps its own module."""
 
+from .assessment import urls as assessment_urls
+from .indicators import urls as indicator_urls
+from .links import urls as link_urls
+
 app_name = "plans"
 
-urlpatterns: list = []
+urlpatterns: list = [
+    *assessment_urls.urlpatterns,
+    *indicator_urls.urlpatterns,
+    *link_urls.urlpatterns,
+]

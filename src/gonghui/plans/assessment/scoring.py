@@ -1,0 +1,147 @@
+"""Scoring of an assessment (考核): each assessed union's value, points, total and rank under a scheme.
+
+The assessed unions of a scheme are the grassroots and joint unions of its federation's subtree (a street's
+unions; for a county, every union under its streets as well as its own). Union groups and branches are
+parts of their union and are not scored on their own.
+
+For each union and criterion the value is the criterion's metric computed for the union's subtree over the
+scheme's year (plans/contrib.py), or, for a criterion without a metric, the value entered by hand
+(AssessmentScore). Points:
+- proportional (按完成比例): weight × min(value ÷ target, 1); for a "≤" criterion weight × min(target ÷ value, 1),
+  a value of 0 earning full points; a target of 0 under "≥" is full points for any value;
+- threshold (达标): the full weight when the target is reached (value ≥ target, or ≤ for "≤"), else 0;
+- no value (a metric undefined for the union, or nothing entered): 0 points, marked "not entered".
+Totals are ranked highest first; equal totals share a rank (1, 1, 3).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from gonghui.orgs.models import UNION_LEVELS, OrgNode
+from gonghui.plans import contrib
+from gonghui.plans.models import AssessmentCriterion, AssessmentScheme, AssessmentScore, Comparator, ScoringRule
+
+CENT = Decimal("0.01")
+ZERO = Decimal("0")
+
+
+def _round(value: Decimal) -> Decimal:
+    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def met(criterion: AssessmentCriterion, value: Decimal | None) -> bool | None:
+    """Whether the value reaches the criterion's target (None without a value)."""
+    if value is None:
+        return None
+    if criterion.comparator == Comparator.AT_MOST:
+        return value <= criterion.target
+    return value >= criterion.target
+
+
+def points(criterion: AssessmentCriterion, value: Decimal | None) -> Decimal:
+    """The points a value earns on one criterion (see the module's rules), to the cent."""
+    weight = Decimal(criterion.weight)
+    if value is None:
+        return ZERO
+    value, target = Decimal(value), Decimal(criterion.target)
+    if criterion.rule == ScoringRule.THRESHOLD:
+        return _round(weight) if met(criterion, value) else ZERO
+    if criterion.comparator == Comparator.AT_MOST:
+        if value <= 0:
+            return _round(weight)
+        share = min(target / value, Decimal(1))
+    else:
+        if target <= 0:
+            return _round(weight)
+        share = min(value / target, Decimal(1))
+    return _round(weight * max(share, ZERO))
+
+
+@dataclass
+class Cell:
+    criterion: AssessmentCriterion
+    value: Decimal | None
+    points: Decimal
+    computed: bool            # from a metric (else entered by hand)
+    met: bool | None
+
+    @property
+    def missing(self) -> bool:
+        return self.value is None
+
+
+@dataclass
+class Row:
+    union: OrgNode
+    cells: list[Cell]
+    total: Decimal = ZERO
+    rank: int = 0
+
+    @property
+    def missing(self) -> int:
+        return sum(1 for cell in self.cells if cell.missing)
+
+
+@dataclass
+class ScoreTable:
+    scheme: AssessmentScheme
+    criteria: list[AssessmentCriterion]
+    rows: list[Row]
+    unknown_metrics: list[str] = field(default_factory=list)  # criteria naming a metric no app provides
+
+    @property
+    def full_marks(self) -> Decimal:
+        return sum((Decimal(c.weight) for c in self.criteria), ZERO)
+
+
+def assessed_unions(scheme: AssessmentScheme) -> list[OrgNode]:
+    """The grassroots and joint unions of the scheme's federation's subtree, by name (one query)."""
+    return list(OrgNode.objects.filter(path__under=scheme.path, level__in=UNION_LEVELS)
+                .exclude(pk=scheme.node_id).only("id", "name", "path", "level", "parent_id").order_by("name", "pk"))
+
+
+def rank(rows: list[Row]) -> list[Row]:
+    """Sort by total (highest first, then name) and give equal totals the same rank (1, 1, 3)."""
+    rows = sorted(rows, key=lambda row: (-row.total, row.union.name, row.union.pk))
+    previous = None
+    for position, row in enumerate(rows, start=1):
+        if previous is None or row.total != previous.total:
+            row.rank = position
+        else:
+            row.rank = previous.rank
+        previous = row
+    return rows
+
+
+def score_table(scheme: AssessmentScheme, *, criteria: list[AssessmentCriterion] | None = None,
+                unions: list[OrgNode] | None = None) -> ScoreTable:
+    """The scheme's ranked table. Queries: the criteria, the unions, the hand scores (one each), and each
+    distinct metric once per union (through the metric's own compute)."""
+    criteria = list(scheme.criteria.all()) if criteria is None else criteria
+    unions = assessed_unions(scheme) if unions is None else unions
+    known = contrib.metrics() if any(c.metric for c in criteria) else {}
+    hand = [c.pk for c in criteria if not c.metric]
+    entered: dict[tuple[int, int], Decimal] = {}
+    if hand and unions:
+        entered = {(criterion_id, union_id): value for criterion_id, union_id, value in
+                   AssessmentScore.objects.filter(criterion_id__in=hand, union__in=[u.pk for u in unions])
+                   .values_list("criterion_id", "union_id", "value")}
+    period = contrib.Period(scheme.year)
+    metric_keys = list(dict.fromkeys(c.metric for c in criteria if c.metric and c.metric in known))
+    rows = []
+    for union in unions:
+        values = {key: known[key].compute(union, period) for key in metric_keys}  # each metric once per union
+        cells = []
+        for criterion in criteria:
+            if criterion.metric:
+                value = values.get(criterion.metric)
+                value = None if value is None else Decimal(value)
+            else:
+                value = entered.get((criterion.pk, union.pk))
+            cells.append(Cell(criterion=criterion, value=value, points=points(criterion, value),
+                              computed=bool(criterion.metric), met=met(criterion, value)))
+        rows.append(Row(union=union, cells=cells, total=sum((cell.points for cell in cells), ZERO)))
+    unknown = [c.metric for c in criteria if c.metric and c.metric not in known]
+    return ScoreTable(scheme=scheme, criteria=criteria, rows=rank(rows), unknown_metrics=unknown)
