@@ -141,6 +141,19 @@ OBJECT_URLS = {
     "care:donation_create": ("drive", {"donor_name": "入侵者", "amount": "5", "donated_on": "2025-01-01"}),
     "care:recipient_give": ("recipient", {"amount": "100", "form": "cash", "funding": "donations",
                                           "on": "2025-01-01"}),
+    # 考核 (plans/assessment): schemes live on the union's parent federation
+    "plans:scheme_list": ("node", None),
+    "plans:scheme_create": ("node", {"name": "入侵考核", "year": 2025}),
+    "plans:scheme_detail": ("scheme", None),
+    "plans:scheme_edit": ("scheme", {"name": "改名考核", "year": 2025}),
+    "plans:scheme_delete": ("scheme", {}),
+    "plans:scheme_scores": ("scheme", {"s-1-1": "5"}),
+    "plans:scheme_xlsx": ("scheme", None),
+    "plans:criterion_create": ("scheme", {"label": "入侵", "comparator": "gte", "target": "1", "weight": "5",
+                                          "rule": "threshold"}),
+    "plans:criterion_edit": ("criterion", {"label": "改名", "comparator": "gte", "target": "1", "weight": "5",
+                                           "rule": "threshold"}),
+    "plans:criterion_delete": ("criterion", {}),
 }
 OTHER_URLS = {
     "home", "audit_log", "accounts:login", "accounts:logout", "accounts:password_change",
@@ -162,6 +175,7 @@ WOMEN_ONLY = {"members:women_list", "members:women_record", "members:women_recor
 POST_ONLY |= {"care:hardship_action", "care:hardship_reveal", "care:assistance_action", "care:assistance_confirm",
               "care:hardship_evidence_upload", "care:assistance_evidence_upload", "care:evidence_delete",
               "care:visit_evidence_upload"}
+POST_ONLY |= {"plans:scheme_delete", "plans:criterion_delete"}
 # Which write permission each object URL needs (read-only personas get 403 there).
 WRITE_URLS = {name for name, (_, body) in OBJECT_URLS.items() if body is not None}
 
@@ -362,13 +376,16 @@ def test_it_gives_403_where_the_persona_may_look_but_not_change(client, world, p
                "assignment": world.chair_a.assignments.get(), "member": make_member(world.union_a, female=True),
                "import_job": _import_job(world.union_a), "honour": _honour(world.union_a, "甲先进"),
               **_hardship_care(world.union_a, "甲困难"),
-               **_care(world.union_a, "甲一线"), **_activities(world.union_a, "甲参赛")}
+               **_care(world.union_a, "甲一线"), **_activities(world.union_a, "甲参赛"),
+               **_plans(world.union_a, "甲计划")}
     before = _state()
     for name, (kind, body) in OBJECT_URLS.items():
         if name not in WRITE_URLS or name in WOMEN_ONLY:
             continue
         if persona == "member" and kind != "node":
             continue  # the member's subtree (their group) holds no units or officers
+        if kind in ("scheme", "criterion") and persona != "readonly_leader":
+            continue  # an assessment scheme lies on the federation above the persona's union (outside: 404)
         url = reverse(name, args=[targets[kind].pk])
         assert client.get(url).status_code in (403, 405), (persona, name)
         assert client.post(url, body).status_code == 403, (persona, name)
@@ -389,7 +406,7 @@ def test_it_shows_every_page_inside_the_subtree_to_the_district_admin(client, wo
                "member": make_member(world.union_a, female=True), "import_job": _import_job(world.union_a),
                "honour": _honour(world.union_a, "甲先进"),
               **_hardship_care(world.union_a, "甲困难"), **_care(world.union_a, "甲一线"),
-               **_activities(world.union_a, "甲参赛")}
+               **_activities(world.union_a, "甲参赛"), **_plans(world.union_a, "甲计划")}
     for name, (kind, _body) in OBJECT_URLS.items():
         if name in POST_ONLY:
             continue
@@ -411,7 +428,9 @@ def test_it_sends_an_anonymous_visitor_to_the_login_page(client, world, name):
                  else {}),
               **(_care(world.union_a, "甲一线") if kind in ("campaign", "recipient", "drive", "visit") else {}),
               **(_activities(world.union_a, "甲参赛")
-                 if kind in ("activity", "activity_attachment", "activity_entry") else {})}.get(kind)
+                 if kind in ("activity", "activity_attachment", "activity_entry") else {}),
+              **(_plans(world.union_a, "甲计划") if kind in ("plan", "plan_item", "plan_link", "indicator", "summary",
+                                                          "scheme", "criterion") else {})}.get(kind)
     url = reverse(name, args=[target.pk]) if target else reverse(name)
     response = client.get(url)
     assert response.status_code in (302, 405)
