@@ -26,7 +26,11 @@ def year_bounds(year: int) -> tuple[datetime.date, datetime.date]:
 
 def year_moments(year: int) -> tuple[datetime.datetime, datetime.datetime]:
     """The same range as aware datetimes in the site's time zone (for DateTimeFields, so the index is used)."""
-    start, end = year_bounds(year)
+    return date_moments(*year_bounds(year))
+
+
+def date_moments(start: datetime.date, end: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:
+    """[start, end) of dates as aware datetimes in the site's time zone."""
     zone = timezone.get_current_timezone()
     return (timezone.make_aware(datetime.datetime.combine(start, datetime.time.min), zone),
             timezone.make_aware(datetime.datetime.combine(end, datetime.time.min), zone))
@@ -42,7 +46,12 @@ def _ordered(rows: dict[str, dict], order: list[str]) -> dict[str, dict]:
 def activity_year_stats(node, year: int) -> dict:
     """{"by_kind": {kind: {"activities", "person_times", "participants"}}, "total": {the same}}.
     Two queries: one grouped by kind, one for the distinct participants over all kinds."""
-    start, end = year_moments(year)
+    return activity_period_stats(node, *year_bounds(year))
+
+
+def activity_period_stats(node, first: datetime.date, stop: datetime.date) -> dict:
+    """The same for the activities starting in [first, stop) (a half-year for the plans' summaries)."""
+    start, end = date_moments(first, stop)
     activities = (Activity.objects.filter(path__under=node.path, starts_at__gte=start, starts_at__lt=end)
                   .exclude(status=ActivityStatus.CANCELLED))
     attended = Q(participations__checked_in_at__isnull=False)
@@ -65,8 +74,12 @@ def activity_year_stats(node, year: int) -> dict:
 def honour_year_stats(node, year: int) -> dict:
     """{"by_kind": {kind: {"awarded", "members", "collectives"}}, "total": {the same}, "nominated": n}
     for the honours nominated inside the node's subtree. One query."""
-    start, end = year_bounds(year)
-    moment_start, moment_end = year_moments(year)
+    return honour_period_stats(node, *year_bounds(year), year=year)
+
+
+def honour_period_stats(node, start: datetime.date, end: datetime.date, *, year: int) -> dict:
+    """The same for the honours awarded in [start, end); `nominated`: those still waiting for `year`."""
+    moment_start, moment_end = date_moments(start, end)
     awarded = Q(status=HonourStatus.APPROVED) & (
         Q(awarded_on__gte=start, awarded_on__lt=end)
         | Q(awarded_on__isnull=True, decided_at__gte=moment_start, decided_at__lt=moment_end))

@@ -17,6 +17,7 @@ queries over the indexed `path` range — the same number of queries for a union
 
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal
 
 from django.conf import settings
@@ -47,7 +48,11 @@ def _money(value) -> Decimal:
 
 def assistance_year_stats(node, year: int) -> dict:
     """{"by_kind": {kind: {"persons", "records", "amount"}}, "total": {the same}}. Two queries."""
-    start, end = year_bounds(year)
+    return assistance_period_stats(node, *year_bounds(year))
+
+
+def assistance_period_stats(node, start: datetime.date, end: datetime.date) -> dict:
+    """The same for the records dated in [start, end) (a half-year for the plans' summaries)."""
     committed = Assistance.objects.filter(path__under=node.path, on__gte=start, on__lt=end,
                                           status__in=COMMITTED_ASSISTANCE)
     rows = {row["kind"]: {"persons": row["persons"], "records": row["records"], "amount": _money(row["amount"])}
@@ -60,7 +65,11 @@ def assistance_year_stats(node, year: int) -> dict:
 
 def visit_year_stats(node, year: int) -> dict:
     """{"by_reason": {reason: {"visits", "persons", "value"}}, "total": {the same}}. Two queries."""
-    start, end = year_bounds(year)
+    return visit_period_stats(node, *year_bounds(year))
+
+
+def visit_period_stats(node, start: datetime.date, end: datetime.date) -> dict:
+    """The same for the visits made in [start, end)."""
     visits = Visit.objects.filter(path__under=node.path, visited_on__gte=start, visited_on__lt=end)
     rows = {row["reason"]: {"visits": row["visits"], "persons": row["persons"], "value": _money(row["value"])}
             for row in visits.order_by().values("reason").annotate(
@@ -77,7 +86,11 @@ def visit_reason_label(reason: str) -> str:
 
 def hardship_year_stats(node, year: int) -> dict:
     """{"by_category": {category: {"open", "new", "relieved"}}, "total": {the same}}. One query."""
-    start, end = year_bounds(year)
+    return hardship_period_stats(node, *year_bounds(year))
+
+
+def hardship_period_stats(node, start: datetime.date, end: datetime.date) -> dict:
+    """The same for [start, end): `open` at its end, `new` and `relieved` within it."""
     approved = [HardshipStatus.UNION_APPROVED, HardshipStatus.ACTIVE, HardshipStatus.RELIEVED]
     open_at_end = (Q(status__in=approved, filed_on__lt=end)
                    & (Q(relieved_on__isnull=True) | Q(relieved_on__gte=end)))
@@ -99,16 +112,29 @@ def campaign_year_stats(node, year: int) -> dict:
     "amount"}}: campaigns run in the subtree in the year; the recipients in the subtree of that year's campaigns
     (whoever runs them, e.g. the county) and the amounts committed to them; the donations made in the year by
     donors in the subtree. Three queries."""
-    start, end = year_bounds(year)
+    return _campaign_stats(node, *year_bounds(year), year=year)
+
+
+def campaign_period_stats(node, start: datetime.date, end: datetime.date) -> dict:
+    """The same for the campaigns starting in [start, end) (a half-year) and the donations made in it."""
+    return _campaign_stats(node, start, end)
+
+
+def _campaign_stats(node, start: datetime.date, end: datetime.date, *, year: int | None = None) -> dict:
+    if year is not None:
+        campaigns, recipients = Q(year=year), Q(campaign__year=year)
+    else:
+        campaigns = Q(starts_on__gte=start, starts_on__lt=end)
+        recipients = Q(campaign__starts_on__gte=start, campaign__starts_on__lt=end)
     rows: dict[str, dict] = {}
 
     def row(kind: str) -> dict:
         return rows.setdefault(kind, {"campaigns": 0, "selected": 0, "given": 0, "amount": ZERO})
 
-    for item in (Campaign.objects.filter(path__under=node.path, year=year).order_by().values("kind")
+    for item in (Campaign.objects.filter(campaigns, path__under=node.path).order_by().values("kind")
                  .annotate(n=Count("id"))):
         row(item["kind"])["campaigns"] = item["n"]
-    for item in (CampaignRecipient.objects.filter(path__under=node.path, campaign__year=year).order_by()
+    for item in (CampaignRecipient.objects.filter(recipients, path__under=node.path).order_by()
                  .values("campaign__kind")
                  .annotate(selected=Count("id"), given=Count("id", filter=Q(status=CampaignRecipient.Status.GIVEN)),
                            amount=Sum("assistance__amount",

@@ -1,0 +1,186 @@
+"""The member registry's part of plans and summaries (issue 5 §2, §3, §6), through plans/contrib.py.
+
+- Metrics: 入会率 (members ÷ staff of covered units, from the member tallies: orgs/selectors.py `coverage`) and
+  新发展会员 (入会 events — `EventKind.JOINED` — dated in the period, in unions of the subtree).
+- Suggestions: the 女职工 health checks falling due in the year (the yearly gynaecological check and the
+  two-yearly general check, intervals from the settings), as counts by month — never names.
+- Summary: members, 入会率, women, 农民工 and 新就业形态 members (facts); new members and transfers
+  (organisation); women members and the checks of the period (women).
+
+Subtree figures come from MemberTally (a few thousand rows for a district) where they can; the event and
+check counts read the rows under an indexed path (or the subtree's org nodes) once, grouped in SQL.
+"""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from dateutil.relativedelta import relativedelta
+from django.db.models import Count, Q
+from django.db.models.functions import ExtractMonth, ExtractYear
+from django.utils.translation import gettext_lazy as _
+
+from gonghui.orgs import selectors as org_selectors
+from gonghui.orgs.models import Gender, OfficerRole, OrgNode
+from gonghui.orgs.report import percent, rate_text
+from gonghui.plans.contrib import (
+    Contribution,
+    Metric,
+    MetricKind,
+    Period,
+    SuggestedTiming,
+    Suggestion,
+    SummaryPart,
+    register,
+)
+from gonghui.plans.models import Section, Timing
+
+from .models import EventKind, Member, MembershipEvent, Transfer, TransferStatus, WomenRecord
+from .women import rules as women_rules
+from .women.selectors import CHECK_STATUSES
+
+SOURCE_CHECKS = ("《女职工劳动保护特别规定》（2012）及单位惯例：女职工妇科检查每{gynaecological}个月一次、"
+                 "健康体检每{general}个月一次（设置 WOMEN_GYNAECOLOGICAL_CHECK_MONTHS、WOMEN_GENERAL_CHECK_MONTHS）")
+CHECKS = {
+    # kind: (record column, interval in months, name)
+    "gynaecological": ("last_gynaecological_check", women_rules.gynaecological_check_months, "妇科检查"),
+    "general": ("last_general_check", women_rules.general_check_months, "健康体检"),
+}
+
+
+def membership_rate(node: OrgNode, period: Period) -> Decimal | None:
+    coverage = org_selectors.coverage(node)
+    return percent(coverage.members, coverage.staff_covered)
+
+
+def joined_in(node: OrgNode, period: Period):
+    """入会 events of the period in unions of the subtree (the union joined is the event's `to_node`)."""
+    return MembershipEvent.objects.filter(kind=EventKind.JOINED, on__gte=period.start, on__lte=period.end,
+                                          to_node__path__under=node.path)
+
+
+def new_members(node: OrgNode, period: Period) -> Decimal:
+    return Decimal(joined_in(node, period).count())
+
+
+def women_at_work(node: OrgNode):
+    return Member.objects.filter(path__under=node.path, gender=Gender.FEMALE, status__in=CHECK_STATUSES)
+
+
+def checks_due(node: OrgNode, kind: str, year: int) -> tuple[int, dict[int, int]]:
+    """(never checked or overdue before the year, {month: due in that month of the year}) for the women at
+    work under the node. One grouped query over the women under the node (by the year and month of their last
+    check)."""
+    field, interval, _name = CHECKS[kind]
+    months = interval()
+    column = f"women_record__{field}"
+    cutoff = women_rules.check_cutoff(months, datetime.date(year, 12, 31))
+    due = Q(women_record__isnull=True) | Q(**{f"{column}__isnull": True}) | Q(**{f"{column}__lte": cutoff})
+    first = datetime.date(year, 1, 1)
+    before, by_month = 0, {}
+    for row in (women_at_work(node).filter(due).annotate(y=ExtractYear(column), m=ExtractMonth(column))
+                .values("y", "m").annotate(n=Count("id")).order_by()):
+        if row["y"] is None:
+            before += row["n"]
+            continue
+        # a check in month m falls due again in the same month `months` later (check_due_on, by month)
+        due_month = datetime.date(row["y"], row["m"], 1) + relativedelta(months=months)
+        if due_month < first:
+            before += row["n"]
+        else:
+            by_month[due_month.month] = by_month.get(due_month.month, 0) + row["n"]
+    return before, dict(sorted(by_month.items()))
+
+
+class MembersContribution(Contribution):
+    domain = "members"
+
+    def metrics(self) -> list[Metric]:
+        return [
+            Metric(key="members.membership_rate", label=_("Membership rate"), unit="%",
+                   section=Section.ORGANISATION, kind=MetricKind.RATE, compute=membership_rate,
+                   default_target=Decimal("95"), source="入会率 = 会员数 ÷ 已建会单位职工数（常用目标 ≥ 95%）",
+                   help=_("Members ÷ staff of the units with a union, as the records stand now.")),
+            Metric(key="members.new_members", label=_("New members recruited"), unit="人",
+                   section=Section.ORGANISATION, kind=MetricKind.COUNT, compute=new_members,
+                   source="会员入会记录（入会日期在期内）",
+                   help=_("Members who joined a union of the subtree within the period.")),
+        ]
+
+    def suggestions(self, node: OrgNode, year: int) -> list[Suggestion]:
+        source = SOURCE_CHECKS.format(gynaecological=women_rules.gynaecological_check_months(),
+                                      general=women_rules.general_check_months())
+        items = []
+        for kind, (_field, _interval, name) in CHECKS.items():
+            before, by_month = checks_due(node, kind, year)
+            total = before + sum(by_month.values())
+            if not total:
+                continue
+            months = sorted({1, *by_month} if before else set(by_month))
+            detail = "、".join(f"{month}月{count}人" for month, count in by_month.items())
+            if before and detail:
+                breakdown = f"（从未检查或已逾期{before}人；年内到期：{detail}）"
+            elif before:
+                breakdown = f"（从未检查或已逾期{before}人）"
+            else:
+                breakdown = f"（年内到期：{detail}）"
+            record = f"记录：{node.name}女职工档案中{year}年应{name}{total}人{breakdown}"
+            items.append(Suggestion(
+                key=f"members.women_check:{kind}:{node.pk}:{year}",
+                section=Section.WOMEN,
+                title=f"组织女职工{name}",
+                source=f"{source}；{record}",
+                target=f"{year}年应{name}的{total}名女职工全部完成{name}",
+                measures=f"联系体检机构，按到期月份分批组织{name}，检查后在女职工档案中登记检查日期",
+                timing=SuggestedTiming(timing=Timing.MONTHS, months=tuple(months)),
+                responsible_role=OfficerRole.WOMEN_DIRECTOR,
+            ))
+        return items
+
+    def summary(self, node: OrgNode, period: Period) -> list[SummaryPart]:
+        coverage = org_selectors.coverage(node)
+        rate = percent(coverage.members, coverage.staff_covered)
+        tally = coverage.tally
+        facts = {
+            "members.members": coverage.members,
+            "members.staff_covered": coverage.staff_covered,
+            "members.membership_rate": rate,
+            "members.women": tally["women"],
+            "members.migrant": tally["migrant"],
+            "members.new_form": tally["new_form"],
+            "members.front_line": tally["front_line"],
+            "members.retired": tally["retired"],
+        }
+        text = (f"现有会员{coverage.members}人，已建会单位职工{coverage.staff_covered}人，入会率{rate_text(rate)}；"
+                f"其中女会员{tally['women']}人，农民工会员{tally['migrant']}人，新就业形态劳动者会员"
+                f"{tally['new_form']}人，一线职工会员{tally['front_line']}人。")
+        parts = [SummaryPart(section="facts", order=20, paragraphs=[text], facts=facts)]
+
+        joined = joined_in(node, period).count()
+        moves = Transfer.objects.filter(status=TransferStatus.RECEIVED, decided_on__gte=period.start,
+                                        decided_on__lte=period.end)
+        received = moves.filter(to_path__under=node.path).exclude(from_path__under=node.path).count()
+        sent = moves.filter(from_path__under=node.path).exclude(to_path__under=node.path).count()
+        text = f"{period.label}发展新会员{joined}人；办理会籍转入{received}人、转出{sent}人。"
+        parts.append(SummaryPart(section=Section.ORGANISATION, order=20, paragraphs=[text], facts={
+            "members.new_members": joined, "members.transfers_in": received, "members.transfers_out": sent}))
+
+        checked = WomenRecord.objects.filter(member__path__under=node.path, member__gender=Gender.FEMALE,
+                                             member__status__in=CHECK_STATUSES).aggregate(
+            gynaecological=Count("id", filter=Q(last_gynaecological_check__gte=period.start,
+                                               last_gynaecological_check__lte=period.end)),
+            general=Count("id", filter=Q(last_general_check__gte=period.start, last_general_check__lte=period.end)))
+        share = percent(tally["women"], coverage.members)
+        text = f"现有女会员{tally['women']}人，占会员总数的{rate_text(share)}。"
+        if checked["gynaecological"] or checked["general"]:
+            text += (f"{period.label}组织女职工妇科检查{checked['gynaecological']}人、健康体检"
+                     f"{checked['general']}人（按女职工档案登记的最近检查日期统计）。")
+        parts.append(SummaryPart(section=Section.WOMEN, order=10, paragraphs=[text], facts={
+            "members.women": tally["women"], "members.women_share": share,
+            "members.gynaecological_checks": checked["gynaecological"],
+            "members.general_checks": checked["general"]}))
+        return parts
+
+
+register(MembersContribution())
