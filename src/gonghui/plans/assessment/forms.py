@@ -35,7 +35,7 @@ class CriterionForm(forms.Form):
                                    initial=Comparator.AT_LEAST)
     target = forms.DecimalField(label=gettext_lazy("Target"), min_value=0, max_digits=12, decimal_places=2)
     unit = forms.CharField(label=gettext_lazy("Unit of measure"), max_length=16, required=False)
-    weight = forms.DecimalField(label=gettext_lazy("Points"), min_value=0, max_digits=6, decimal_places=2)
+    weight = forms.DecimalField(label=gettext_lazy("Full points"), min_value=0, max_digits=6, decimal_places=2)
     rule = forms.ChoiceField(label=gettext_lazy("Scoring rule"), choices=ScoringRule.choices,
                              initial=ScoringRule.PROPORTIONAL)
     order = forms.IntegerField(label=gettext_lazy("Order"), min_value=0, max_value=999, required=False)
