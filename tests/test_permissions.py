@@ -154,6 +154,16 @@ OBJECT_URLS = {
     "plans:criterion_edit": ("criterion", {"label": "改名", "comparator": "gte", "target": "1", "weight": "5",
                                            "rule": "threshold"}),
     "plans:criterion_delete": ("criterion", {}),
+    # 台账 of plan items and review of plans and summaries (plans/links, plans/review)
+    "plans:item_evidence": ("plan_item", None),
+    "plans:link_add": ("plan_item", {"source": "activities.activity", "object_id": "1"}),
+    "plans:link_remove": ("plan_link", {}),
+    "plans:item_file_upload": ("plan_item", {}),
+    "plans:item_file": ("plan_attachment", None),
+    "plans:item_file_delete": ("plan_attachment", {}),
+    "plans:plan_review": ("plan", {"action": "submit"}),
+    "plans:summary_review": ("summary", {"action": "submit"}),
+    "plans:submissions": ("node", None),
 }
 OTHER_URLS = {
     "home", "audit_log", "accounts:login", "accounts:logout", "accounts:password_change",
@@ -176,6 +186,8 @@ POST_ONLY |= {"care:hardship_action", "care:hardship_reveal", "care:assistance_a
               "care:hardship_evidence_upload", "care:assistance_evidence_upload", "care:evidence_delete",
               "care:visit_evidence_upload"}
 POST_ONLY |= {"plans:scheme_delete", "plans:criterion_delete"}
+POST_ONLY |= {"plans:link_remove", "plans:item_file_upload", "plans:item_file_delete", "plans:plan_review",
+              "plans:summary_review"}
 # Which write permission each object URL needs (read-only personas get 403 there).
 WRITE_URLS = {name for name, (_, body) in OBJECT_URLS.items() if body is not None}
 
@@ -278,8 +290,10 @@ def _plans(union, name):
     scheme = plans.AssessmentScheme.objects.create(node=union.parent, path=union.parent.path, year=2025,
                                                    name=f"{name}考核")
     criterion = plans.AssessmentCriterion.objects.create(scheme=scheme, label="信息报送", target=2, weight=10)
+    minutes = evidence.evidence_add(actor=None, instance=item, path=plan.path, upload=SimpleUploadedFile(
+        f"{name}纪要.pdf", b"%PDF-1.4 minutes", "application/pdf"))
     return {"plan": plan, "plan_item": item, "plan_link": link, "indicator": indicator, "summary": summary,
-            "scheme": scheme, "criterion": criterion}
+            "scheme": scheme, "criterion": criterion, "plan_attachment": minutes}
 
 
 @pytest.fixture
@@ -429,7 +443,7 @@ def test_it_sends_an_anonymous_visitor_to_the_login_page(client, world, name):
               **(_care(world.union_a, "甲一线") if kind in ("campaign", "recipient", "drive", "visit") else {}),
               **(_activities(world.union_a, "甲参赛")
                  if kind in ("activity", "activity_attachment", "activity_entry") else {}),
-              **(_plans(world.union_a, "甲计划") if kind in ("plan", "plan_item", "plan_link", "indicator", "summary",
+              **(_plans(world.union_a, "甲计划") if kind in ("plan", "plan_item", "plan_link", "plan_attachment", "indicator", "summary",
                                                           "scheme", "criterion") else {})}.get(kind)
     url = reverse(name, args=[target.pk]) if target else reverse(name)
     response = client.get(url)

@@ -24,6 +24,7 @@ from gonghui.activities.models import ActivityKind, HonourKind
 from gonghui.care import stats as care_stats
 from gonghui.care.models import AssistanceKind, Campaign, HardshipCategory
 from gonghui.members.models import Status
+from gonghui.plans import progress as plan_progress
 
 from . import selectors, services
 from .forms import MoveForm, NodeForm, OfficerForm, UnitForm
@@ -65,6 +66,9 @@ def node_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "findings": selectors.findings_for(node, officers, today),
         "own_members": selectors.own_member_counts(node) if node.is_union else None,
         "coverage": selectors.coverage(node),
+        # this year's overdue plan items of the node and of the unions directly under it (issue 5)
+        "overdue": (plan_progress.overdue_items(request.user, node, today=today)
+                    if context["perms"].get("plans_view") else []),
     })
     return render(request, "orgs/node_detail.html", context)
 

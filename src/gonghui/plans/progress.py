@@ -25,6 +25,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
+from django.db.models import Q
 from django.utils import timezone
 
 from gonghui.core.models import Attachment
@@ -123,12 +124,25 @@ def found_records(plan: Plan, keys) -> dict[tuple[str, str], list[contrib.Eviden
 def plan_progress(plan: Plan, *, today: datetime.date | None = None, items=None) -> PlanProgress:
     """The progress of every item of `plan` as of `today` (default: today's local date). `items` may be given
     when the caller already holds the plan's items (in order)."""
-    today = today or timezone.localdate()
     items = list(items if items is not None else plan.items.all())
-    ids = [item.pk for item in items]
+    return plans_progress([plan], today=today, items={plan.pk: items})[plan.pk]
+
+
+def plans_progress(plans, *, today: datetime.date | None = None, items=None) -> dict[int, PlanProgress]:
+    """The progress of several plans at once: one query for their items (unless given as {plan pk: items}),
+    one for their links, one for their attachments, and the find() calls of each plan."""
+    today = today or timezone.localdate()
+    plans = list(plans)
+    if items is None:
+        items = defaultdict(list)
+        by_pk = {plan.pk: plan for plan in plans}
+        for item in PlanItem.objects.filter(plan__in=plans).order_by("order", "pk") if plans else []:
+            item.plan = by_pk[item.plan_id]
+            items[item.plan_id].append(item)
+    ids = [item.pk for plan in plans for item in items.get(plan.pk, [])]
 
     links: dict[int, list[PlanItemLink]] = defaultdict(list)
-    for link in PlanItemLink.objects.filter(item__plan=plan).order_by("on", "pk") if ids else []:
+    for link in PlanItemLink.objects.filter(item_id__in=ids).order_by("on", "pk") if ids else []:
         links[link.item_id].append(link)
 
     uploads: dict[int, list[datetime.date]] = defaultdict(list)
@@ -138,15 +152,17 @@ def plan_progress(plan: Plan, *, today: datetime.date | None = None, items=None)
         for object_id, uploaded_at in rows:
             uploads[object_id].append(timezone.localdate(uploaded_at))
 
-    keys = {evidence_kind(item.evidence) for item in items if item.evidence}
-    found = found_records(plan, sorted(keys))
-
-    result: dict[int, ItemProgress] = {}
-    for item in items:
-        result[item.pk] = item_progress(item, links=links.get(item.pk, []), uploads=uploads.get(item.pk, []),
-                                        found=found.get(evidence_kind(item.evidence), []) if item.evidence else [],
-                                        today=today)
-    return summarise(items, result)
+    result: dict[int, PlanProgress] = {}
+    for plan in plans:
+        plan_items = items.get(plan.pk, [])
+        keys = {evidence_kind(item.evidence) for item in plan_items if item.evidence}
+        found = found_records(plan, sorted(keys))
+        progress = {item.pk: item_progress(
+            item, links=links.get(item.pk, []), uploads=uploads.get(item.pk, []),
+            found=found.get(evidence_kind(item.evidence), []) if item.evidence else [], today=today)
+            for item in plan_items}
+        result[plan.pk] = summarise(plan_items, progress)
+    return result
 
 
 def item_progress(item: PlanItem, *, links, uploads, found, today: datetime.date) -> ItemProgress:
@@ -195,3 +211,16 @@ def summarise(items, result: dict[int, ItemProgress]) -> PlanProgress:
                         share=done / len(rows) if rows else 0.0, overdue=[row for row in rows if row.overdue],
                         occurrences_met=sum(row.met_count for row in rows),
                         occurrences_total=sum(row.total_count for row in rows))
+
+
+def overdue_items(user, node, *, today: datetime.date | None = None) -> list[ItemProgress]:
+    """Overdue items of this year's plans of `node` and of its direct children (the node above sees its
+    unions' overdue items on its dashboard), as far as `user` may see plans. Queries: the plans, their items,
+    links and attachments, plus the find() calls of each plan."""
+    from gonghui.accounts import policy
+
+    today = today or timezone.localdate()
+    plans = list(Plan.objects.filter(policy.scope_q(user, "plans.view"), year=today.year)
+                 .filter(Q(node=node) | Q(node__parent=node)).select_related("node").order_by("path", "half"))
+    progress = plans_progress(plans, today=today)
+    return [row for plan in plans for row in progress[plan.pk].overdue]

@@ -3,6 +3,7 @@
 from .assessment import urls as assessment_urls
 from .indicators import urls as indicator_urls
 from .links import urls as link_urls
+from .review import urls as review_urls
 
 app_name = "plans"
 
@@ -10,4 +11,5 @@ urlpatterns: list = [
     *assessment_urls.urlpatterns,
     *indicator_urls.urlpatterns,
     *link_urls.urlpatterns,
+    *review_urls.urlpatterns,
 ]

@@ -1,0 +1,147 @@
+"""台账 pages of a plan item: its occurrences with the records that met them, attaching and detaching records,
+and its own documents and photos. plans.view to look, plans.change to link or upload (on a plan in any
+status: carrying the plan out goes on all year). A record is reached through its domain's access helper."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from gonghui.accounts import policy
+from gonghui.core import evidence
+from gonghui.core.forms import EvidenceForm
+
+from .. import contrib
+from ..progress import evidence_kind, plan_progress
+from ..selectors import get_item_for_user
+from ..timing import item_timing_text
+from . import selectors, services
+
+CANDIDATE_LIMIT = 200
+
+
+def _ledger_url(item) -> str:
+    return reverse("plans:item_evidence", args=[item.pk])
+
+
+def plan_url(plan) -> str:
+    """The plan's page (helper A's plans:plan_detail), or "" while the plan pages are not installed."""
+    try:
+        return reverse("plans:plan_detail", args=[plan.pk])
+    except NoReverseMatch:
+        return ""
+
+
+@login_required
+def item_evidence(request: HttpRequest, pk: int) -> HttpResponse:
+    item = get_item_for_user(request.user, pk)
+    plan = item.plan
+    ip = plan_progress(plan, items=[item]).items[item.pk]
+    links = {(link.source, link.object_id): link for link in item.links.all()}
+    sources = contrib.evidence_sources()
+    may_change = policy.has_perm(request.user, "plans.change", plan.path)
+    files = evidence.evidence_of(item)
+    source_key, kind = evidence_kind(item.evidence)
+    source = sources.get(source_key)
+    kind_label = dict(source.kinds).get(kind, kind) if source else ""
+    labels = {key: s.label for key, s in sources.items()}
+
+    def rows(records):
+        return [{"record": r, "source_label": labels.get(r.source, r.source),
+                 "link": links.get((r.source, r.object_id))} for r in records]
+
+    context = {
+        "item": item, "plan": plan, "ip": ip, "may_change": may_change, "plan_url": plan_url(plan),
+        "occurrences": [(st, rows(st.records)) for st in ip.occurrences], "all_records": rows(ip.records),
+        "timing_text": item_timing_text(item),
+        "evidence_label": f"{source.label}{'（' + str(kind_label) + '）' if kind else ''}" if source else "",
+        "photos": [f for f in files if f.kind == "photo"], "documents": [f for f in files if f.kind != "photo"],
+        "upload_action": reverse("plans:item_file_upload", args=[item.pk]) if may_change else "",
+        "max_mb": evidence.max_attachment_bytes() // 1024 // 1024,
+    }
+    return render(request, "plans/links/item_evidence.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def link_add(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET: the records that could be attached (of the item's kind, or of the kind chosen); POST: attach one."""
+    item = get_item_for_user(request.user, pk, "plans.change")
+    sources = contrib.evidence_sources()
+    own_key, own_kind = evidence_kind(item.evidence)
+    if request.method == "POST":
+        source = sources.get(request.POST.get("source", ""))
+        try:
+            object_id = int(request.POST.get("object_id", ""))
+        except ValueError:
+            object_id = None
+        if source is None or object_id is None:
+            messages.error(request, _("Choose a record to attach."))
+            return redirect(reverse("plans:link_add", args=[item.pk]))
+        record = source.get_for_user(request.user, object_id)  # 404 for a record the user may not see
+        try:
+            services.link_add(actor=request.user, item=item, record=record)
+        except ValidationError as error:
+            messages.error(request, "；".join(error.messages))
+            return redirect(reverse("plans:link_add", args=[item.pk]) + f"?source={source.key}")
+        messages.success(request, _("“%(record)s” was attached to the item.") % {"record": record.label})
+        return redirect(_ledger_url(item))
+    key = request.GET.get("source") or own_key
+    source = sources.get(key)
+    kind = own_kind if key == own_key else request.GET.get("kind", "")
+    if source is not None and kind and kind not in dict(source.kinds):
+        kind = ""
+    records = selectors.candidates(item, source, kind) if source else []
+    context = {"item": item, "plan": item.plan, "sources": sorted(sources.values(), key=lambda s: s.key),
+               "source": source, "kind": kind, "records": records[:CANDIDATE_LIMIT],
+               "more": max(0, len(records) - CANDIDATE_LIMIT)}
+    return render(request, "plans/links/link_add.html", context)
+
+
+@login_required
+@require_POST
+def link_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    link = selectors.get_link_for_user(request.user, pk, "plans.change")
+    services.link_remove(actor=request.user, link=link)
+    messages.success(request, _("“%(record)s” was detached from the item.") % {"record": link.label})
+    return redirect(_ledger_url(link.item))
+
+
+@login_required
+@require_POST
+def item_file_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    item = get_item_for_user(request.user, pk, "plans.change")
+    form = EvidenceForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, _("Choose a file to upload."))
+    else:
+        try:
+            attachment = services.file_add(actor=request.user, item=item, upload=form.cleaned_data["file"],
+                                           caption=form.cleaned_data["caption"])
+        except ValidationError as error:
+            messages.error(request, "；".join(error.messages))
+        else:
+            messages.success(request, _("%(name)s was added.") % {"name": attachment.original_name})
+    return redirect(_ledger_url(item) + "#files")
+
+
+@login_required
+def item_file(request: HttpRequest, pk: int) -> HttpResponse:
+    attachment, _item = selectors.get_file_for_user(request.user, pk)
+    return evidence.evidence_file(attachment)
+
+
+@login_required
+@require_POST
+def item_file_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    attachment, item = selectors.get_file_for_user(request.user, pk, "plans.change")
+    services.file_delete(actor=request.user, attachment=attachment)
+    messages.success(request, _("%(name)s was removed.") % {"name": attachment.original_name})
+    return redirect(_ledger_url(item) + "#files")
+
