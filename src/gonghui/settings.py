@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "gonghui.activities",
     "gonghui.care",
     "gonghui.plans",
+    "gonghui.rights",
 ]
 
 MIDDLEWARE = [

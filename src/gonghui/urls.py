@@ -11,5 +11,6 @@ urlpatterns = [
     path("activities/", include("gonghui.activities.urls")),
     path("care/", include("gonghui.care.urls")),
     path("plans/", include("gonghui.plans.urls")),
+    path("rights/", include("gonghui.rights.urls")),
     path("audit/", core_views.audit_log, name="audit_log"),
 ]

@@ -29,6 +29,9 @@ def shell(request):
         if policy.has_perm(user, "care.view", current.path):
             nav.append({"key": "care", "label": _("Care"), "icon": "heart",
                         "url": reverse("care:care_home", args=[current.pk])})
+        if policy.has_perm(user, "rights.view", current.path):
+            nav.append({"key": "rights", "label": _("Collective contracts"), "icon": "file-earmark-text",
+                        "url": reverse("rights:contract_list", args=[current.pk])})
     if not any(item["key"] == "activities" for item in nav) and hasattr(user, "member"):
         # a plain member: the activities open to them and their own sign-ups
         nav.append({"key": "activities", "label": _("Activities"), "icon": "calendar-event",
@@ -48,6 +51,8 @@ def shell(request):
         active = "activities"
     elif match and match.namespace == "care":
         active = "care"
+    elif match and match.namespace == "rights":
+        active = "rights"
     else:
         active = "audit" if name == "audit_log" else "units" if name and name.startswith("unit") else "orgs"
     return {"shell_nav": nav, "shell_homes": homes, "shell_current": current, "shell_roles": roles,

@@ -65,6 +65,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     # assessments (考核) of the unions below
     "plans.review": frozenset({Role.FEDERATION_ADMIN}),
     "plans.assess": frozenset({Role.FEDERATION_ADMIN}),
+    # collective contracts (集体合同, rights/): every officer reads them, the managers record them
+    "rights.view": ALL_ROLES - {Role.MEMBER},
+    "rights.change": MANAGERS,
     "audit.view": frozenset({Role.FEDERATION_ADMIN}),
     # grant and revoke roles on nodes in the subtree, create accounts
     "accounts.manage": frozenset({Role.FEDERATION_ADMIN}),

@@ -27,6 +27,7 @@ from gonghui.orgs.rules import committee_size_range
 from . import activities as demo_activities
 from . import care as demo_care
 from . import members as demo_members
+from . import rights as demo_rights
 from .identifiers import credit_code
 from .names import person_name
 
@@ -229,6 +230,10 @@ def build_demo(seed: int = 2026, *, today: datetime.date | None = None) -> SeedR
             care.update(demo_activities.build_activities(random.Random(seed + 2), root, today=day,
                                                          population=population))
             care.update(demo_care.build_care(random.Random(seed + 3), root, today=day, population=population))
+    # Collective contracts (rights/, issue 5), once: a stream of their own.
+    if not demo_rights.contracts_exist(root):
+        with translation.override("zh-hans"):
+            care.update(demo_rights.build_rights(random.Random(seed + 4), root, today=today))
     return SeedResult(created=created, nodes=OrgNode.objects.count(), units=Unit.objects.count(), accounts=accounts,
                       members_created=members_created, members=demo_members.member_figures(root),
                       care_created=care_created, care=care)
