@@ -164,6 +164,18 @@ OBJECT_URLS = {
     "plans:plan_review": ("plan", {"action": "submit"}),
     "plans:summary_review": ("summary", {"action": "submit"}),
     "plans:submissions": ("node", None),
+    # indicators of a plan (plans/indicators)
+    "plans:indicator_panel": ("plan", None),
+    "plans:indicator_create": ("plan", {"metric": "", "label": "入侵", "section": "culture", "comparator": "gte",
+                                        "target": "1", "unit": "次"}),
+    "plans:indicator_detail": ("indicator", None),
+    "plans:indicator_edit": ("indicator", {"metric": "", "label": "改名", "section": "culture", "comparator": "gte",
+                                           "target": "1", "unit": "次"}),
+    "plans:indicator_delete": ("indicator", {}),
+    "plans:indicator_record": ("indicator", {"value": "9", "note": "入侵"}),
+    "plans:indicator_evidence_upload": ("indicator", {}),
+    "plans:indicator_evidence_file": ("indicator_attachment", None),
+    "plans:indicator_evidence_delete": ("indicator_attachment", {}),
 }
 OTHER_URLS = {
     "home", "audit_log", "accounts:login", "accounts:logout", "accounts:password_change",
@@ -186,6 +198,7 @@ POST_ONLY |= {"care:hardship_action", "care:hardship_reveal", "care:assistance_a
               "care:hardship_evidence_upload", "care:assistance_evidence_upload", "care:evidence_delete",
               "care:visit_evidence_upload"}
 POST_ONLY |= {"plans:scheme_delete", "plans:criterion_delete"}
+POST_ONLY |= {"plans:indicator_evidence_upload", "plans:indicator_evidence_delete"}
 POST_ONLY |= {"plans:link_remove", "plans:item_file_upload", "plans:item_file_delete", "plans:plan_review",
               "plans:summary_review"}
 # Which write permission each object URL needs (read-only personas get 403 there).
@@ -290,10 +303,13 @@ def _plans(union, name):
     scheme = plans.AssessmentScheme.objects.create(node=union.parent, path=union.parent.path, year=2025,
                                                    name=f"{name}考核")
     criterion = plans.AssessmentCriterion.objects.create(scheme=scheme, label="信息报送", target=2, weight=10)
+    indicator.refresh_from_db()  # the target as a Decimal, as the audit entry shows it
+    notice = evidence.evidence_add(actor=None, instance=indicator, path=plan.path, upload=SimpleUploadedFile(
+        f"{name}录用通知.pdf", b"%PDF-1.4 notice", "application/pdf"))
     minutes = evidence.evidence_add(actor=None, instance=item, path=plan.path, upload=SimpleUploadedFile(
         f"{name}纪要.pdf", b"%PDF-1.4 minutes", "application/pdf"))
     return {"plan": plan, "plan_item": item, "plan_link": link, "indicator": indicator, "summary": summary,
-            "scheme": scheme, "criterion": criterion, "plan_attachment": minutes}
+            "scheme": scheme, "criterion": criterion, "indicator_attachment": notice, "plan_attachment": minutes}
 
 
 @pytest.fixture
@@ -313,7 +329,8 @@ def sides(world):
               "member": make_member(world.union_a, "甲会员", female=True, group=world.group_a),
               "import_job": _import_job(world.union_a), "honour": _honour(world.union_a, "甲先进"),
               **_hardship_care(world.union_a, "甲困难"),
-              **_care(world.union_a, "甲一线"), **_activities(world.union_a, "甲参赛"), **_plans(world.union_a, "甲计划")},
+              **_care(world.union_a, "甲一线"), **_activities(world.union_a, "甲参赛"),
+              **_plans(world.union_a, "甲计划")},
         "B": {"node": world.union_b, "unit": world.unit_b, "officer": world.officer_b,
               "assignment": world.chair_b.assignments.get(),
               "member": make_member(world.union_b, "乙会员", female=True), "import_job": _import_job(world.union_b),
@@ -443,8 +460,10 @@ def test_it_sends_an_anonymous_visitor_to_the_login_page(client, world, name):
               **(_care(world.union_a, "甲一线") if kind in ("campaign", "recipient", "drive", "visit") else {}),
               **(_activities(world.union_a, "甲参赛")
                  if kind in ("activity", "activity_attachment", "activity_entry") else {}),
-              **(_plans(world.union_a, "甲计划") if kind in ("plan", "plan_item", "plan_link", "plan_attachment", "indicator", "summary",
-                                                          "scheme", "criterion") else {})}.get(kind)
+              **(_plans(world.union_a, "甲计划") if kind in ("plan", "plan_item", "plan_link", "plan_attachment",
+                                                          "indicator", "indicator_attachment", "summary", "scheme",
+                                                          "criterion")
+                 else {})}.get(kind)
     url = reverse(name, args=[target.pk]) if target else reverse(name)
     response = client.get(url)
     assert response.status_code in (302, 405)

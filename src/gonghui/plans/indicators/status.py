@@ -105,8 +105,7 @@ def pace_of(target: Decimal, start: datetime.date, deadline: datetime.date, toda
         return Decimal(0)
     if today >= deadline:
         return target
-    share = Decimal((today - start).days + 1) / Decimal((deadline - start).days + 1)
-    return target * share
+    return target * ((today - start).days + 1) / ((deadline - start).days + 1)
 
 
 def judge(*, actual: Decimal | None, target: Decimal, comparator: str, count: bool, start: datetime.date,
