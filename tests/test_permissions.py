@@ -164,6 +164,16 @@ OBJECT_URLS = {
     "plans:plan_review": ("plan", {"action": "submit"}),
     "plans:summary_review": ("summary", {"action": "submit"}),
     "plans:submissions": ("node", None),
+    # collective contracts (rights/)
+    "rights:contract_list": ("node", None),
+    "rights:contract_create": ("node", {"kind": "wage", "title": "入侵合同", "signed_on": "2025-01-01",
+                                        "starts_on": "2025-01-01", "term_years": "1", "union_negotiators": "3",
+                                        "employer_negotiators": "3"}),
+    "rights:contract_detail": ("contract", None),
+    "rights:contract_edit": ("contract", {"kind": "wage", "title": "改名", "signed_on": "2025-01-01",
+                                          "starts_on": "2025-01-01", "term_years": "1", "union_negotiators": "3",
+                                          "employer_negotiators": "3"}),
+    "rights:contract_delete": ("contract", {}),
     # indicators of a plan (plans/indicators)
     "plans:indicator_panel": ("plan", None),
     "plans:indicator_create": ("plan", {"metric": "", "label": "入侵", "section": "culture", "comparator": "gte",
@@ -312,6 +322,16 @@ def _plans(union, name):
             "scheme": scheme, "criterion": criterion, "indicator_attachment": notice, "plan_attachment": minutes}
 
 
+def _contract(union, name):
+    """A wage agreement of the union covering its units (rights/)."""
+    from gonghui.rights import services as rights_services
+
+    return rights_services.contract_create(
+        actor=None, union=union, units=list(Unit.objects.filter(covering_union=union)), kind="wage",
+        title=f"{name}工资协议", signed_on=datetime.date(2025, 1, 10), starts_on=datetime.date(2025, 1, 1),
+        term_years=1, union_negotiators=3, employer_negotiators=3)
+
+
 @pytest.fixture
 def sides(world):
     """The three sides of the world: street A, street B, and another district C."""
@@ -330,18 +350,20 @@ def sides(world):
               "import_job": _import_job(world.union_a), "honour": _honour(world.union_a, "甲先进"),
               **_hardship_care(world.union_a, "甲困难"),
               **_care(world.union_a, "甲一线"), **_activities(world.union_a, "甲参赛"),
-              **_plans(world.union_a, "甲计划")},
+              **_plans(world.union_a, "甲计划"), "contract": _contract(world.union_a, "甲")},
         "B": {"node": world.union_b, "unit": world.unit_b, "officer": world.officer_b,
               "assignment": world.chair_b.assignments.get(),
               "member": make_member(world.union_b, "乙会员", female=True), "import_job": _import_job(world.union_b),
               "honour": _honour(world.union_b, "乙先进"),
               **_hardship_care(world.union_b, "乙困难"), **_care(world.union_b, "乙一线"),
-              **_activities(world.union_b, "乙参赛"), **_plans(world.union_b, "乙计划")},
+              **_activities(world.union_b, "乙参赛"), **_plans(world.union_b, "乙计划"),
+              "contract": _contract(world.union_b, "乙")},
         "C": {"node": union_c, "unit": unit_c, "officer": officer_c, "assignment": chair_c.assignments.get(),
               "member": make_member(union_c, "丙会员", female=True), "import_job": _import_job(union_c),
               "honour": _honour(union_c, "丙先进"),
               **_hardship_care(union_c, "丙困难"), **_care(union_c, "丙一线"),
-              **_activities(union_c, "丙参赛"), **_plans(union_c, "丙计划")},
+              **_activities(union_c, "丙参赛"), **_plans(union_c, "丙计划"),
+              "contract": _contract(union_c, "丙")},
     }
 
 
@@ -374,7 +396,14 @@ def _state():
         list(Participation.objects.order_by("pk").values_list("member_id", "status", "checked_in_at")),
         list(CompetitionEntry.objects.order_by("pk").values_list("team", "event", "rank")),
         list(Attachment.objects.order_by("pk").values_list("object_id", "file")),
+        _rights_state(),
     )
+
+
+def _rights_state():
+    from gonghui.rights.models import CollectiveContract
+
+    return list(CollectiveContract.objects.order_by("pk").values_list("title", "term_years", "ends_on"))
 
 
 def test_it_covers_every_url_pattern():
@@ -408,7 +437,7 @@ def test_it_gives_403_where_the_persona_may_look_but_not_change(client, world, p
                "import_job": _import_job(world.union_a), "honour": _honour(world.union_a, "甲先进"),
               **_hardship_care(world.union_a, "甲困难"),
                **_care(world.union_a, "甲一线"), **_activities(world.union_a, "甲参赛"),
-               **_plans(world.union_a, "甲计划")}
+               **_plans(world.union_a, "甲计划"), "contract": _contract(world.union_a, "甲")}
     before = _state()
     for name, (kind, body) in OBJECT_URLS.items():
         if name not in WRITE_URLS or name in WOMEN_ONLY:
@@ -437,7 +466,8 @@ def test_it_shows_every_page_inside_the_subtree_to_the_district_admin(client, wo
                "member": make_member(world.union_a, female=True), "import_job": _import_job(world.union_a),
                "honour": _honour(world.union_a, "甲先进"),
               **_hardship_care(world.union_a, "甲困难"), **_care(world.union_a, "甲一线"),
-               **_activities(world.union_a, "甲参赛"), **_plans(world.union_a, "甲计划")}
+               **_activities(world.union_a, "甲参赛"), **_plans(world.union_a, "甲计划"),
+               "contract": _contract(world.union_a, "甲")}
     for name, (kind, _body) in OBJECT_URLS.items():
         if name in POST_ONLY:
             continue
@@ -455,6 +485,7 @@ def test_it_sends_an_anonymous_visitor_to_the_login_page(client, world, name):
               "member": make_member(world.union_a, female=True) if kind == "member" else None,
               "import_job": _import_job(world.union_a) if kind == "import_job" else None,
               "honour": _honour(world.union_a, "甲先进") if kind == "honour" else None,
+              "contract": _contract(world.union_a, "甲") if kind == "contract" else None,
               **(_hardship_care(world.union_a, "甲困难") if kind in ("hardship_file", "assistance", "care_attachment")
                  else {}),
               **(_care(world.union_a, "甲一线") if kind in ("campaign", "recipient", "drive", "visit") else {}),
