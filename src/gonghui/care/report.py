@@ -92,8 +92,8 @@ def hardship_coverage_figures(node, period: Period) -> dict:
     period}. One query (an EXISTS per file on assistance_member_kind_idx)."""
     helped = Assistance.objects.filter(member=OuterRef("member"), status__in=DELIVERED, on__gte=period.start,
                                        on__lte=period.end)
-    return (hardship_files_in_force(node, period).annotate(helped=Exists(helped))
-            .aggregate(files=Count("id"), helped=Count("id", filter=Q(helped=True))))
+    return hardship_files_in_force(node, period).aggregate(files=Count("id"),
+                                                           helped=Count("id", filter=Exists(helped)))
 
 
 def hardship_coverage(node, period: Period) -> Decimal | None:
@@ -199,7 +199,7 @@ class CareContribution(Contribution):
             Metric(key="care.visits", label=_("Visits to members"), unit="人次", section=Section.CARE,
                    kind=MetricKind.COUNT, compute=visits_count, source="走访慰问台账",
                    help=_("Visits made by the unions of the subtree within the period.")),
-            Metric(key="care.assistance_amount", label=_("Assistance given (yuan)"), unit="元",
+            Metric(key="care.assistance_amount", label=_("Assistance amount"), unit="元",
                    section=Section.CARE, kind=MetricKind.COUNT, compute=assistance_amount, source="帮扶台账",
                    help=_("Assistance approved, paid or confirmed within the period, visit and campaign gifts "
                           "included.")),
