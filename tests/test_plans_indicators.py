@@ -15,12 +15,13 @@ from django.urls import reverse
 
 from gonghui.core.models import Attachment, AuditEntry
 from gonghui.members.models import MEMBER_STATUSES, Member
+from gonghui.orgs.models import Level, OrgNode
 from gonghui.plans import contrib
 from gonghui.plans.indicators import services
 from gonghui.plans.indicators.status import AT_RISK, MET, MISSED, NO_DATA, ON_TRACK, indicator_rows, judge, pace_of
 from gonghui.plans.models import Comparator, Half, Indicator, Plan, PlanItem, ReviewStatus, Section
 
-from .conftest import make_member
+from .conftest import make_member, make_node
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 START, END = datetime.date(2026, 1, 1), datetime.date(2026, 12, 31)
@@ -415,3 +416,32 @@ def test_it_writes_nothing_for_an_unknown_comparator(world, plan):
                                   comparator="between")
     assert not Indicator.objects.exists()
     assert Comparator.AT_MOST == "lte"
+
+
+def test_it_computes_the_domains_metrics_like_an_independent_count(world):
+    """The metrics of orgs and members (B1) through an indicator: the same as their compute and as a count of
+    the records made here."""
+    for code, founded in [("N1", datetime.date(2026, 3, 1)), ("N2", datetime.date(2026, 5, 1)),
+                          ("N0", datetime.date(2025, 12, 1))]:
+        make_node(world.street_a, Level.GRASSROOTS_UNION, code, f"{code}工会", founded_on=founded)
+    make_node(world.street_b, Level.GRASSROOTS_UNION, "NB", "乙新工会", founded_on=datetime.date(2026, 4, 1))
+    for name, joined, union in [("新甲", datetime.date(2026, 2, 1), world.union_a),
+                                ("新乙", datetime.date(2026, 8, 1), world.joint_a),
+                                ("老丙", datetime.date(2025, 6, 1), world.union_a),
+                                ("外丁", datetime.date(2026, 3, 1), world.union_b)]:
+        make_member(union, name, join_date=joined)
+    plan = Plan.objects.create(node=world.street_a, path=world.street_a.path, year=2026)
+    unions = services.indicator_create(actor=world.street_admin, plan=plan, metric="orgs.new_unions")
+    members = services.indicator_create(actor=world.street_admin, plan=plan, metric="members.new_members", target=10)
+    rate = services.indicator_create(actor=world.street_admin, plan=plan, metric="orgs.founding_rate")
+    rows = {r.indicator.pk: r for r in indicator_rows(plan, today=MID_YEAR)}
+    period = contrib.Period(2026)
+    assert rows[unions.pk].actual == 2 == OrgNode.objects.filter(
+        path__under=world.street_a.path, founded_on__year=2026).count()
+    assert rows[unions.pk].status == MET and unions.target == 2  # the metric's default target
+    assert rows[members.pk].actual == 2 == Member.objects.filter(
+        path__under=world.street_a.path, join_date__year=2026).count()
+    assert rows[members.pk].status == AT_RISK  # 2 < 0.9 × 10 × 182/365
+    for indicator in (unions, members, rate):
+        assert rows[indicator.pk].actual == contrib.metric(indicator.metric).compute(world.street_a, period)
+    assert rows[rate.pk].actual is not None and rows[rate.pk].computed
