@@ -1,8 +1,9 @@
 """Activities' and honours' part of plans and summaries (issue 5 §3, §4, §6), through plans/contrib.py.
 
 - Metrics: 开展活动 (activities of the subtree starting in the period, cancelled ones left out — the activity
-  ledger's rule), 参与活动 人次 (check-ins at them) and 获得表彰 (honours awarded in the period), all from
-  activities/stats.py over the indexed (path, starts_at) range.
+  ledger's rule) and 参与活动 人次 (the check-ins the services keep on each activity, as the ledger sums them),
+  one aggregate over the indexed (path, starts_at) range; 获得表彰 (honours awarded in the period) from
+  activities/stats.py.
 - Summary: activities by kind with their 人次, the competitions and their prizes (culture); the honours of the
   period (the union's own building).
 - Evidence: `activities.activity` (kinds = ActivityKind; an activity counts once it has started and was not
@@ -14,7 +15,8 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -49,12 +51,19 @@ def honour_stats(node, period: Period) -> dict:
     return stats.honour_period_stats(node, period.start, period.end + ONE_DAY, year=period.year)
 
 
+def _held(node, period: Period) -> dict:
+    """Activities and 人次 as the activity ledger counts them (its rows; the check-ins the services keep on
+    each activity), in one query on activity_path_start_idx without reading the participations."""
+    return activities_in(node, period.start, period.end).aggregate(
+        activities=Count("id"), person_times=Coalesce(Sum("attended_count"), 0))
+
+
 def activities_count(node, period: Period) -> Decimal:
-    return Decimal(activity_stats(node, period)["total"]["activities"])
+    return Decimal(_held(node, period)["activities"])
 
 
 def person_times(node, period: Period) -> Decimal:
-    return Decimal(activity_stats(node, period)["total"]["person_times"])
+    return Decimal(_held(node, period)["person_times"])
 
 
 def honours_count(node, period: Period) -> Decimal:
