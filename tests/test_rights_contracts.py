@@ -350,7 +350,7 @@ def test_it_lets_a_reader_look_but_not_change_and_keeps_a_member_out(client, wor
     assert CollectiveContract.objects.count() == 1
 
 
-# --- demo data -----------------------------------------------------------------------------------------------------------
+# --- demo data ------------------------------------------------------------------------------------------------
 
 def test_it_builds_demo_contracts_deterministically_and_once(world):
     import random
