@@ -13,6 +13,7 @@ item and a record, the text of a summary as the officer edited it, and the score
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
@@ -249,7 +250,7 @@ class Indicator(TimeStampedModel):
         ordering = ["plan", "order", "pk"]
 
     def __str__(self) -> str:
-        return f"{self.label} {self.get_comparator_display()} {self.target.normalize():f}{self.unit}"
+        return f"{self.label} {self.get_comparator_display()} {Decimal(self.target).normalize():f}{self.unit}"
 
     @property
     def is_computed(self) -> bool:
