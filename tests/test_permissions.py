@@ -164,6 +164,17 @@ OBJECT_URLS = {
     "plans:plan_review": ("plan", {"action": "submit"}),
     "plans:summary_review": ("summary", {"action": "submit"}),
     "plans:submissions": ("node", None),
+    # plans and their items (plans/views.py)
+    "plans:plan_list": ("node", None),
+    "plans:plan_create": ("node", {"year": "2027", "half": "0", "start": "blank"}),
+    "plans:plan_detail": ("plan", None),
+    "plans:plan_edit": ("plan", {"title": "入侵计划"}),
+    "plans:plan_calendar": ("plan", None),
+    "plans:plan_suggestions": ("plan", {"suggestions": "orgs.congress:1:2025"}),
+    "plans:item_create": ("plan", {"section": "culture", "title": "入侵", "timing": "yearly"}),
+    "plans:item_edit": ("plan_item", {"section": "culture", "title": "改名", "timing": "yearly"}),
+    "plans:item_delete": ("plan_item", {}),
+    "plans:item_move": ("plan_item", {"direction": "up"}),
     # collective contracts (rights/)
     "rights:contract_list": ("node", None),
     "rights:contract_create": ("node", {"kind": "wage", "title": "入侵合同", "signed_on": "2025-01-01",
@@ -209,6 +220,7 @@ POST_ONLY |= {"care:hardship_action", "care:hardship_reveal", "care:assistance_a
               "care:visit_evidence_upload"}
 POST_ONLY |= {"plans:scheme_delete", "plans:criterion_delete"}
 POST_ONLY |= {"plans:indicator_evidence_upload", "plans:indicator_evidence_delete"}
+POST_ONLY |= {"plans:item_delete", "plans:item_move"}
 POST_ONLY |= {"plans:link_remove", "plans:item_file_upload", "plans:item_file_delete", "plans:plan_review",
               "plans:summary_review"}
 # Which write permission each object URL needs (read-only personas get 403 there).

@@ -29,6 +29,9 @@ def shell(request):
         if policy.has_perm(user, "care.view", current.path):
             nav.append({"key": "care", "label": _("Care"), "icon": "heart",
                         "url": reverse("care:care_home", args=[current.pk])})
+        if policy.has_perm(user, "plans.view", current.path):
+            nav.append({"key": "plans", "label": _("Plans"), "icon": "clipboard-check",
+                        "url": reverse("plans:plan_list", args=[current.pk])})
         if policy.has_perm(user, "rights.view", current.path):
             nav.append({"key": "rights", "label": _("Collective contracts"), "icon": "file-earmark-text",
                         "url": reverse("rights:contract_list", args=[current.pk])})
@@ -51,6 +54,8 @@ def shell(request):
         active = "activities"
     elif match and match.namespace == "care":
         active = "care"
+    elif match and match.namespace == "plans":
+        active = "plans"
     elif match and match.namespace == "rights":
         active = "rights"
     else:

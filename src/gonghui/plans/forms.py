@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils import timezone
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from gonghui.orgs.forms import DATE_INPUT
 from gonghui.orgs.models import OfficerRole
@@ -11,6 +11,9 @@ from . import contrib
 from .models import Half, PlanTemplate, Section, Timing
 
 MONTH_CHOICES = [(str(m), f"{m}月") for m in range(1, 13)]
+# Timing's labels, with "every year" in the sense of a time limit (the bare msgid means "all years" elsewhere)
+TIMING_CHOICES = [(value, pgettext_lazy("time limit", "Every year") if value == Timing.YEARLY else label)
+                  for value, label in Timing.choices]
 QUARTER_CHOICES = [(str(q), label) for q, label in ((1, "一季度"), (2, "二季度"), (3, "三季度"), (4, "四季度"))]
 
 
@@ -68,7 +71,7 @@ class ItemForm(forms.Form):
     target = forms.CharField(label=gettext_lazy("Goal"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     measures = forms.CharField(label=gettext_lazy("Measures"), required=False,
                                widget=forms.Textarea(attrs={"rows": 3}))
-    timing = forms.ChoiceField(label=gettext_lazy("Time limit"), choices=Timing.choices, initial=Timing.YEARLY)
+    timing = forms.ChoiceField(label=gettext_lazy("Time limit"), choices=TIMING_CHOICES, initial=Timing.YEARLY)
     due_on = forms.DateField(label=gettext_lazy("Due date"), required=False, widget=DATE_INPUT,
                              help_text=gettext_lazy("For “by a date”."))
     months = forms.MultipleChoiceField(label=gettext_lazy("Months"), choices=MONTH_CHOICES, required=False,

@@ -84,6 +84,11 @@ def validate_timing(*, timing: str, due_on: datetime.date | None, months, quarte
         if outside:
             raise ValidationError({"months": _("Month %(month)s lies outside the plan's period.")
                                    % {"month": outside[0]}})
+    if timing == Timing.QUARTERS:
+        outside = [q for q in quarters if not (3 * q - 2 <= end.month and 3 * q >= start.month)]
+        if outside:
+            raise ValidationError({"quarters": _("Quarter %(quarter)s lies outside the plan's period.")
+                                   % {"quarter": outside[0]}})
     return months, quarters
 
 

@@ -1,5 +1,6 @@
 """URLs of plans, summaries and assessments (namespace "plans"). Each part keeps its own module."""
 
+from . import plan_urls
 from .assessment import urls as assessment_urls
 from .indicators import urls as indicator_urls
 from .links import urls as link_urls
@@ -12,4 +13,5 @@ urlpatterns: list = [
     *indicator_urls.urlpatterns,
     *link_urls.urlpatterns,
     *review_urls.urlpatterns,
+    *plan_urls.urlpatterns,
 ]
