@@ -4,8 +4,8 @@
   ledger's rule) and 参与活动 人次 (the check-ins the services keep on each activity, as the ledger sums them),
   one aggregate over the indexed (path, starts_at) range; 获得表彰 (honours awarded in the period) from
   activities/stats.py.
-- Summary: activities by kind with their 人次, the competitions and their prizes (culture); the honours of the
-  period (the union's own building).
+- Summary: activities by kind with their 人次 (and, below federations, the members who took part), the
+  competitions and their prizes (culture); the honours of the period (the union's own building).
 - Evidence: `activities.activity` (kinds = ActivityKind; an activity counts once it has started and was not
   cancelled, dated by its start) and `activities.honour` (awarded honours, dated by the award).
 """
@@ -21,6 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from gonghui.orgs.models import FEDERATION_LEVELS
 from gonghui.plans.contrib import (
     Contribution,
     EvidenceRecord,
@@ -37,14 +38,28 @@ from gonghui.plans.models import Section
 from . import stats
 from .honours.selectors import get_honour_for_user
 from .ledger import activities_in
-from .models import ActivityKind, CompetitionEntry, Honour, HonourKind, HonourStatus
+from .models import ActivityKind, CompetitionEntry, Honour, HonourKind, HonourStatus, Participation
 from .selectors import get_activity_for_user
 
 ONE_DAY = datetime.timedelta(days=1)
 
 
-def activity_stats(node, period: Period) -> dict:
-    return stats.activity_period_stats(node, period.start, period.end + ONE_DAY)
+def activity_figures(node, period: Period) -> dict:
+    """{"by_kind": {kind: {"activities", "person_times"}}, "total": {the same, and "participants" for a union or
+    group}} as the activity ledger counts them: one GROUP BY on activity_path_start_idx with the 人次 the services
+    keep on each activity. The distinct members who took part (the ledger's 人数) need the participations, so they
+    are counted below federations only (a district's year holds millions of check-ins)."""
+    held = activities_in(node, period.start, period.end)
+    rows = {row["kind"]: {"activities": row["activities"], "person_times": row["person_times"]}
+            for row in held.order_by().values("kind").annotate(
+                activities=Count("id"), person_times=Coalesce(Sum("attended_count"), 0))}
+    by_kind = stats._ordered(rows, list(ActivityKind.values))
+    total = {key: sum(row[key] for row in by_kind.values()) for key in ("activities", "person_times")}
+    if node.level not in FEDERATION_LEVELS:
+        total["participants"] = (Participation.objects.filter(activity__in=held.order_by().values("pk"),
+                                                              checked_in_at__isnull=False)
+                                 .values("member_id").distinct().count())
+    return {"by_kind": by_kind, "total": total}
 
 
 def honour_stats(node, period: Period) -> dict:
@@ -136,7 +151,7 @@ class ActivitiesContribution(Contribution):
         ]
 
     def summary(self, node, period: Period) -> list[SummaryPart]:
-        figures = activity_stats(node, period)
+        figures = activity_figures(node, period)
         total = figures["total"]
         labels = dict(ActivityKind.choices)
         rows = [[str(labels.get(kind, kind)), str(row["activities"]), str(row["person_times"])]
@@ -144,14 +159,14 @@ class ActivitiesContribution(Contribution):
         facts = {
             "activities.activities": total["activities"],
             "activities.person_times": total["person_times"],
-            "activities.participants": total["participants"],
             "activities.by_kind": {kind: dict(row) for kind, row in figures["by_kind"].items()},
         }
         if total["activities"]:
             kinds = "，".join(f"{labels.get(kind, kind)}{row['activities']}次（{row['person_times']}人次）"
                              for kind, row in figures["by_kind"].items())
-            text = (f"{period.label}共开展各类活动{total['activities']}次，参与{total['person_times']}人次，"
-                    f"参与会员{total['participants']}人。其中{kinds}。")
+            persons = f"参与会员{total['participants']}人。" if "participants" in total else ""
+            text = (f"{period.label}共开展各类活动{total['activities']}次，参与{total['person_times']}人次。"
+                    f"{persons}其中{kinds}。")
         else:
             text = f"{period.label}未开展登记在册的活动。"
         paragraphs = [text]
@@ -164,6 +179,8 @@ class ActivitiesContribution(Contribution):
         facts.update({"activities.competitions": figures["by_kind"].get(ActivityKind.COMPETITION, {})
                       .get("activities", 0), "activities.competition_entries": contest["entries"],
                       "activities.competition_prizes": contest["prizes"]})
+        if "participants" in total:
+            facts["activities.participants"] = total["participants"]
         if facts["activities.competitions"]:
             paragraphs.append(f"组织劳动竞赛和技能比武{facts['activities.competitions']}次，参赛"
                               f"{contest['entries']}人（队）次，获奖{contest['prizes']}人（队）次。")

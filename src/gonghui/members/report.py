@@ -18,7 +18,6 @@ from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
 from django.db.models import Count, Q
-from django.db.models.functions import ExtractMonth, ExtractYear
 from django.utils.translation import gettext_lazy as _
 
 from gonghui.orgs import selectors as org_selectors
@@ -68,29 +67,27 @@ def women_at_work(node: OrgNode):
     return Member.objects.filter(path__under=node.path, gender=Gender.FEMALE, status__in=CHECK_STATUSES)
 
 
-def checks_due(node: OrgNode, kind: str, year: int) -> tuple[int, dict[int, int]]:
-    """(never checked or overdue before the year, {month: due in that month of the year}) for the women at
-    work under the node. One grouped query over the women under the node (by the year and month of their last
-    check)."""
-    field, interval, _name = CHECKS[kind]
-    months = interval()
-    column = f"women_record__{field}"
-    cutoff = women_rules.check_cutoff(months, datetime.date(year, 12, 31))
-    due = Q(women_record__isnull=True) | Q(**{f"{column}__isnull": True}) | Q(**{f"{column}__lte": cutoff})
+def checks_due(node: OrgNode, year: int) -> dict[str, tuple[int, dict[int, int]]]:
+    """For each check: (never checked or overdue before the year, {month: falling due in that month of the
+    year}) among the women at work under the node. A check in month m falls due again in the same month
+    `interval` months later (check_due_on, by month). One aggregate over the women under the node, with a
+    conditional count per check and month (no per-row work in Python)."""
     first = datetime.date(year, 1, 1)
-    before, by_month = 0, {}
-    for row in (women_at_work(node).filter(due).annotate(y=ExtractYear(column), m=ExtractMonth(column))
-                .values("y", "m").annotate(n=Count("id")).order_by()):
-        if row["y"] is None:
-            before += row["n"]
-            continue
-        # a check in month m falls due again in the same month `months` later (check_due_on, by month)
-        due_month = datetime.date(row["y"], row["m"], 1) + relativedelta(months=months)
-        if due_month < first:
-            before += row["n"]
-        else:
-            by_month[due_month.month] = by_month.get(due_month.month, 0) + row["n"]
-    return before, dict(sorted(by_month.items()))
+    counts = {}
+    for kind, (field, interval, _name) in CHECKS.items():
+        months = relativedelta(months=interval())
+        column = f"women_record__{field}"
+        counts[f"{kind}:never"] = Count("id", filter=Q(women_record__isnull=True) | Q(**{f"{column}__isnull": True}))
+        counts[f"{kind}:over"] = Count("id", filter=Q(**{f"{column}__lt": first - months}))
+        for month in range(1, 13):
+            due = datetime.date(year, month, 1)
+            after = due + relativedelta(months=1)
+            counts[f"{kind}:{month}"] = Count("id", filter=Q(**{f"{column}__gte": due - months,
+                                                                 f"{column}__lt": after - months}))
+    figures = women_at_work(node).aggregate(**counts)
+    return {kind: (figures[f"{kind}:never"] + figures[f"{kind}:over"],
+                   {month: figures[f"{kind}:{month}"] for month in range(1, 13) if figures[f"{kind}:{month}"]})
+            for kind in CHECKS}
 
 
 class MembersContribution(Contribution):
@@ -112,8 +109,9 @@ class MembersContribution(Contribution):
         source = SOURCE_CHECKS.format(gynaecological=women_rules.gynaecological_check_months(),
                                       general=women_rules.general_check_months())
         items = []
+        due = checks_due(node, year)
         for kind, (_field, _interval, name) in CHECKS.items():
-            before, by_month = checks_due(node, kind, year)
+            before, by_month = due[kind]
             total = before + sum(by_month.values())
             if not total:
                 continue
@@ -166,8 +164,8 @@ class MembersContribution(Contribution):
         parts.append(SummaryPart(section=Section.ORGANISATION, order=20, paragraphs=[text], facts={
             "members.new_members": joined, "members.transfers_in": received, "members.transfers_out": sent}))
 
-        checked = WomenRecord.objects.filter(member__path__under=node.path, member__gender=Gender.FEMALE,
-                                             member__status__in=CHECK_STATUSES).aggregate(
+        # by the records' own path (the women's path when written; indexed), so no join to a million members
+        checked = WomenRecord.objects.filter(path__under=node.path).aggregate(
             gynaecological=Count("id", filter=Q(last_gynaecological_check__gte=period.start,
                                                last_gynaecological_check__lte=period.end)),
             general=Count("id", filter=Q(last_general_check__gte=period.start, last_general_check__lte=period.end)))
