@@ -197,6 +197,15 @@ OBJECT_URLS = {
     "plans:indicator_evidence_upload": ("indicator", {}),
     "plans:indicator_evidence_file": ("indicator_attachment", None),
     "plans:indicator_evidence_delete": ("indicator_attachment", {}),
+    # work summaries (plans/summary)
+    "plans:summary_list": ("node", None),
+    "plans:summary_create": ("node", {"year": "2024", "half": "0"}),
+    "plans:summary_draft_export": ("node", None),
+    "plans:summary_detail": ("summary", None),
+    "plans:summary_section": ("summary", None),
+    "plans:summary_edit": ("summary", {"title": "入侵总结"}),
+    "plans:summary_redraft": ("summary", {}),
+    "plans:summary_export": ("summary", None),
 }
 OTHER_URLS = {
     "home", "audit_log", "accounts:login", "accounts:logout", "accounts:password_change",
@@ -220,6 +229,7 @@ POST_ONLY |= {"care:hardship_action", "care:hardship_reveal", "care:assistance_a
               "care:visit_evidence_upload"}
 POST_ONLY |= {"plans:scheme_delete", "plans:criterion_delete"}
 POST_ONLY |= {"plans:indicator_evidence_upload", "plans:indicator_evidence_delete"}
+POST_ONLY |= {"plans:summary_redraft"}
 POST_ONLY |= {"plans:item_delete", "plans:item_move"}
 POST_ONLY |= {"plans:link_remove", "plans:item_file_upload", "plans:item_file_delete", "plans:plan_review",
               "plans:summary_review"}

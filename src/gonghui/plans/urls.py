@@ -5,6 +5,7 @@ from .assessment import urls as assessment_urls
 from .indicators import urls as indicator_urls
 from .links import urls as link_urls
 from .review import urls as review_urls
+from .summary import urls as summary_urls
 
 app_name = "plans"
 
@@ -13,5 +14,6 @@ urlpatterns: list = [
     *indicator_urls.urlpatterns,
     *link_urls.urlpatterns,
     *review_urls.urlpatterns,
+    *summary_urls.urlpatterns,
     *plan_urls.urlpatterns,
 ]
