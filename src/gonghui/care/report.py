@@ -73,11 +73,16 @@ def money(value: Decimal) -> str:
 
 
 def visits_count(node, period: Period) -> Decimal:
-    return Decimal(stats.visit_period_stats(node, period.start, period.end + ONE_DAY)["total"]["visits"])
+    """The visits (人次) of the period: the rows of the visit ledger, one count on visit_path_on_idx."""
+    return Decimal(Visit.objects.filter(path__under=node.path, visited_on__gte=period.start,
+                                        visited_on__lte=period.end).count())
 
 
 def assistance_amount(node, period: Period) -> Decimal:
-    return stats.assistance_period_stats(node, period.start, period.end + ONE_DAY)["total"]["amount"]
+    """The amount committed in the period (the 帮扶台账's total), one sum on assistance_path_on_idx."""
+    total = Assistance.objects.filter(path__under=node.path, on__gte=period.start, on__lte=period.end,
+                                      status__in=COMMITTED_ASSISTANCE).aggregate(total=Sum("amount"))["total"]
+    return (total or Decimal("0")).quantize(Decimal("0.01"))
 
 
 def hardship_files_in_force(node, period: Period):
