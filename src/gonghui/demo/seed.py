@@ -27,6 +27,7 @@ from gonghui.orgs.rules import committee_size_range
 from . import activities as demo_activities
 from . import care as demo_care
 from . import members as demo_members
+from . import plans as demo_plans
 from . import rights as demo_rights
 from .identifiers import credit_code
 from .names import person_name
@@ -126,6 +127,8 @@ class SeedResult:
     members: dict[str, int] = field(default_factory=dict)
     care_created: bool = False
     care: dict[str, int] = field(default_factory=dict)
+    plans_created: bool = False
+    plans: dict = field(default_factory=dict)
 
 
 def _term(rng: random.Random, *, overdue: bool, years: int) -> datetime.date:
@@ -234,9 +237,16 @@ def build_demo(seed: int = 2026, *, today: datetime.date | None = None) -> SeedR
     if not demo_rights.contracts_exist(root):
         with translation.override("zh-hans"):
             care.update(demo_rights.build_rights(random.Random(seed + 4), root, today=today))
+    # Plans, summaries and an assessment (issue 5), once, after the records they are carried out by.
+    plans_created = not demo_plans.plans_exist(root)
+    day = today or timezone.localdate()
+    with translation.override("zh-hans"):
+        if plans_created:
+            demo_plans.build_plans(random.Random(seed + 5), root, today=day)
+        plans = demo_plans.plan_figures(root, today=day)
     return SeedResult(created=created, nodes=OrgNode.objects.count(), units=Unit.objects.count(), accounts=accounts,
                       members_created=members_created, members=demo_members.member_figures(root),
-                      care_created=care_created, care=care)
+                      care_created=care_created, care=care, plans_created=plans_created, plans=plans)
 
 
 def _build(rng: random.Random) -> None:

@@ -3,6 +3,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
+from gonghui.demo.plans import plan_lines
 from gonghui.demo.seed import build_demo
 
 
@@ -43,6 +44,8 @@ class Command(BaseCommand):
                     ("hardship_files", "困难职工档案", "份"), ("assistance", "帮扶救助", "笔"),
                     ("visits", "走访慰问", "次"), ("notices", "待走访事项", "件"),
                     ("campaign_recipients", "专项活动救助对象", "人"))) + "。")
+        for line in plan_lines(result.plans, created=result.plans_created):
+            self.stdout.write(line)
         self.stdout.write("演示账号（每个角色一个）:")
         width = max(len(row[0]) for row in result.accounts)
         for username, password, role, node in result.accounts:
