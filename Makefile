@@ -76,6 +76,7 @@ bench: install-dev
 	$(BIN)/python bench/coverage_stats.py
 	$(BIN)/python bench/import_members.py
 	$(BIN)/python bench/member_export.py
+	$(BIN)/python bench/summary.py
 
 clean:
 	rm -rf $(VENV) node_modules var src/gonghui/static/vendor
