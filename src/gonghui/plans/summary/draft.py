@@ -146,14 +146,14 @@ def draft_sections(node: OrgNode, period: contrib.Period, *, today: datetime.dat
     if node.level in FEDERATION_LEVELS:
         paragraphs.append(_federation_paragraph(node, period))
     if plan is None:
-        paragraphs.append(f"本单位未在系统中制定{period.label}工作计划，本总结根据{period.label}系统中的工作记录"
+        paragraphs.append(f"我会未在系统中制定{period.label}工作计划，本总结根据系统中{period.label}的工作记录"
                           f"整理，不含计划目标的对照。")
     else:
-        paragraphs.append(f"{period.label}，本单位按照《{plan}》确定的目标任务，"
+        paragraphs.append(f"{period.label}，我会按照《{plan}》确定的目标任务，"
                           f"共安排工作{progress.total}项，已完成{progress.done}项"
                           f"（{round(progress.share * 100)}%）。")
     if not paragraphs:
-        paragraphs.append(f"{period.label}系统中暂无本单位的基本情况记录。")
+        paragraphs.append(f"系统中暂无我会{period.label}的基本情况记录。")
     sections.append(_section("facts", "一、基本情况", paragraphs, tables))
 
     # 二、主要工作及成效
@@ -174,8 +174,12 @@ def draft_sections(node: OrgNode, period: contrib.Period, *, today: datetime.dat
         if paragraphs or tables:
             heading = f"（{numeral(len(work) + 1)}）{SECTION_TITLES.get(section, section)}"
             work.append(_section(f"work.{section}", heading, paragraphs, tables, level=2))
-    intro = (f"{period.label}，本单位围绕年度工作计划，扎实开展各项工作，主要工作及成效如下。" if work
-             else f"{period.label}系统中暂无本单位各项工作的记录。")
+    if not work:
+        intro = f"系统中暂无我会{period.label}各项工作的记录。"
+    elif plan is not None:
+        intro = f"{period.label}，我会围绕年度工作计划，扎实开展各项工作，主要工作及成效如下。"
+    else:
+        intro = f"{period.label}，我会认真履行工会各项职能，主要工作及成效如下。"
     sections.append(_section("work", "二、主要工作及成效", [intro]))
     sections.extend(work)
 
@@ -193,7 +197,7 @@ def draft_sections(node: OrgNode, period: contrib.Period, *, today: datetime.dat
     elif plan is not None:
         sections.append(_section("targets", "三、目标完成情况", ["年度计划未设定量化目标指标。"]))
     else:
-        sections.append(_section("targets", "三、目标完成情况", ["本单位未制定工作计划，无目标指标可对照。"]))
+        sections.append(_section("targets", "三、目标完成情况", ["我会未制定工作计划，无目标指标可对照。"]))
 
     # 四、存在的问题
     unfinished = []
@@ -211,7 +215,7 @@ def draft_sections(node: OrgNode, period: contrib.Period, *, today: datetime.dat
             + "。")
     if not problems:
         problems.append("对照计划和各项记录，本期未发现未完成的计划工作和目标指标。" if plan is not None
-                        else "本单位未制定工作计划，各项工作缺少目标和进度的对照，计划管理有待加强。")
+                        else "我会未制定工作计划，各项工作缺少目标和进度的对照，计划管理有待加强。")
     sections.append(_section("problems", "四、存在的问题", problems))
 
     # 五、下一年打算
@@ -230,10 +234,11 @@ def draft_sections(node: OrgNode, period: contrib.Period, *, today: datetime.dat
     taken = {ip.item.suggestion_key for ip in unfinished if ip.item.suggestion_key}
     suggestions = [s for s in contrib.suggestions(node, next_year) if s.key not in taken]
     for suggestion in suggestions[:MAX_SUGGESTIONS]:
-        source = f"（{suggestion.source}）" if suggestion.source else ""
-        intentions.append(f"{suggestion.title}{source}。")
-    paragraphs = [f"{when}，本单位将重点做好以下工作：" if intentions
-                  else f"{when}，本单位将继续按照上级工会的部署，认真制定并落实年度工作计划。"]
+        # the title says what; its source (the rule and the records' list) belongs to the plan, not here
+        target = f"，{suggestion.target}" if suggestion.target and len(suggestion.target) <= 60 else ""
+        intentions.append(f"{suggestion.title}{target}。")
+    paragraphs = [f"{when}，我会将重点做好以下工作：" if intentions
+                  else f"{when}，我会将继续按照上级工会的部署，认真制定并落实年度工作计划。"]
     paragraphs += [f"{i}. {text}" for i, text in enumerate(intentions, start=1)]
     sections.append(_section("next", heading, paragraphs))
     return sections
