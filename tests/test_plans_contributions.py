@@ -411,6 +411,16 @@ def test_it_suggests_the_health_checks_due_as_counts_without_names(world):
     assert not any(key.startswith("members.women_check") for key in keyed(world.joint_a, 2026))
 
 
+def test_it_asks_a_federation_to_see_that_its_unions_hold_the_checks(world):
+    make_member(world.union_a, "李甲", female=True)
+    make_member(world.union_b, "王乙", female=True)
+    items = keyed(world.street_a, 2026)
+    item = items[f"members.women_check:supervise:{world.street_a.pk}:2026"]
+    assert "共有女会员1人" in item.source and "女职工劳动保护特别规定" in item.source
+    assert item.section == Section.WOMEN and item.timing.months == (6, 12)
+    assert not any(key.startswith("members.women_check:gynaecological") for key in items)
+
+
 def test_it_suggests_the_hardship_reviews_by_their_months(world):
     members = [make_member(world.union_a, f"困{i}") for i in range(5)]
     outside = make_member(world.union_b, "困外")

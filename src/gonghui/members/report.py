@@ -109,6 +109,22 @@ class MembersContribution(Contribution):
         source = SOURCE_CHECKS.format(gynaecological=women_rules.gynaecological_check_months(),
                                       general=women_rules.general_check_months())
         items = []
+        if node.is_federation:
+            # A federation plans to see that the unions below hold the checks; counting each woman's due month
+            # over a district's members (one pass over half a million rows) is the unions' own work.
+            women = org_selectors.coverage(node).tally["women"]
+            if not women:
+                return []
+            return [Suggestion(
+                key=f"members.women_check:supervise:{node.pk}:{year}",
+                section=Section.WOMEN,
+                title="督促基层工会按期组织女职工妇科检查和健康体检",
+                source=f"{source}；记录：{node.name}所属工会共有女会员{women}人",
+                target="所属基层工会全部按期组织女职工检查并在女职工档案中登记",
+                measures="年初下发通知，年中检查进度，年底汇总各基层工会检查人数",
+                timing=SuggestedTiming(timing=Timing.HALF_YEARLY, months=(6, 12)),
+                responsible_role=OfficerRole.WOMEN_DIRECTOR,
+            )]
         due = checks_due(node, year)
         for kind, (_field, _interval, name) in CHECKS.items():
             before, by_month = due[kind]

@@ -10,18 +10,23 @@ from gonghui.demo.seed import build_demo
 class Command(BaseCommand):
     help = ("Load the demo data (idempotent: a second run keeps what is there) and print the demo accounts; "
             "or, with --scale district, build a district of about 20,000 units and 1,000,000 members for "
-            "benchmarks.")
+            "benchmarks; with --scale district-year, add a year of activities, hardship files, assistance and visits "
+            "to that district (for the plans and summary benchmarks).")
 
     def add_arguments(self, parser):
-        parser.add_argument("--scale", choices=["demo", "district"], default="demo")
+        parser.add_argument("--scale", choices=["demo", "district", "district-year"], default="demo")
         parser.add_argument("--seed", type=int, default=2026, help="random seed (same seed, same data)")
         parser.add_argument("--members", type=int, default=None,
                             help="district only: number of member records (default 1,000,000)")
+        parser.add_argument("--year", type=int, default=None,
+                            help="district-year only: the year of the records (default last year)")
 
     def handle(self, *args, **options):
         translation.activate("zh-hans")
         if options["scale"] == "district":
             return self.district(options)
+        if options["scale"] == "district-year":
+            return self.district_year(options)
         if options["members"] is not None:
             raise CommandError("--members 只用于 --scale district。")
         started = time.perf_counter()
@@ -62,3 +67,15 @@ class Command(BaseCommand):
         except DistrictExists as error:
             raise CommandError(str(error)) from None
         self.stdout.write(result.summary())
+
+    def district_year(self, options):
+        from gonghui.demo.district_year import YearExists, build_district_year
+
+        try:
+            result = build_district_year(year=options["year"], seed=options["seed"], progress=self.stdout.write)
+        except YearExists as error:
+            raise CommandError(str(error)) from None
+        self.stdout.write(
+            f"{result.year} 年的记录已生成：活动 {result.activities:,} 场，签到 {result.participations:,} 人次，"
+            f"困难职工档案 {result.hardship_files:,} 份，帮扶与慰问 {result.assistance:,} 笔，"
+            f"走访 {result.visits:,} 次。用时 {result.seconds:.0f} 秒。")
