@@ -32,6 +32,7 @@ from gonghui.plans.contrib import (
     Suggestion,
     SummaryPart,
     register,
+    shared,
 )
 from gonghui.plans.models import Section, Timing
 
@@ -49,7 +50,7 @@ CHECKS = {
 
 
 def membership_rate(node: OrgNode, period: Period) -> Decimal | None:
-    coverage = org_selectors.coverage(node)
+    coverage = shared(("orgs.coverage", node.path), lambda: org_selectors.coverage(node))
     return percent(coverage.members, coverage.staff_covered)
 
 
@@ -112,7 +113,7 @@ class MembersContribution(Contribution):
         if node.is_federation:
             # A federation plans to see that the unions below hold the checks; counting each woman's due month
             # over a district's members (one pass over half a million rows) is the unions' own work.
-            women = org_selectors.coverage(node).tally["women"]
+            women = shared(("orgs.coverage", node.path), lambda: org_selectors.coverage(node)).tally["women"]
             if not women:
                 return []
             return [Suggestion(
@@ -153,7 +154,7 @@ class MembersContribution(Contribution):
         return items
 
     def summary(self, node: OrgNode, period: Period) -> list[SummaryPart]:
-        coverage = org_selectors.coverage(node)
+        coverage = shared(("orgs.coverage", node.path), lambda: org_selectors.coverage(node))
         rate = percent(coverage.members, coverage.staff_covered)
         tally = coverage.tally
         facts = {

@@ -33,6 +33,7 @@ from gonghui.plans.contrib import (
     Suggestion,
     SummaryPart,
     register,
+    shared,
 )
 from gonghui.plans.models import Section, Timing
 
@@ -67,12 +68,12 @@ def names_text(names: list[str], total: int | None = None) -> str:
 
 
 def founding_rate(node: OrgNode, period: Period) -> Decimal | None:
-    coverage = selectors.coverage(node)
+    coverage = shared(("orgs.coverage", node.path), lambda: selectors.coverage(node))
     return percent(coverage.units_with_union, coverage.units)
 
 
 def founding_rate_min_staff(node: OrgNode, period: Period) -> Decimal | None:
-    coverage = selectors.coverage(node)
+    coverage = shared(("orgs.coverage", node.path), lambda: selectors.coverage(node))
     return percent(coverage.units_min_staff_with_union, coverage.units_min_staff)
 
 
@@ -260,7 +261,7 @@ class OrgsContribution(Contribution):
     # ---- summary ---------------------------------------------------------------------------------------
 
     def summary(self, node: OrgNode, period: Period) -> list[SummaryPart]:
-        coverage = selectors.coverage(node)
+        coverage = shared(("orgs.coverage", node.path), lambda: selectors.coverage(node))
         levels = {row["level"]: row["n"] for row in OrgNode.objects.filter(path__under=node.path)
                   .exclude(pk=node.pk).values("level").annotate(n=Count("id")).order_by()}
         unions = sum(levels.get(level, 0) for level in UNION_LEVELS)

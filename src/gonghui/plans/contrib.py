@@ -20,7 +20,9 @@ A contribution may offer:
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -153,6 +155,34 @@ class Contribution:
 
     def evidence_sources(self) -> list[EvidenceSource]:
         return []
+
+
+_shared: ContextVar[dict | None] = ContextVar("gonghui_plans_shared", default=None)
+
+
+@contextmanager
+def sharing() -> Iterator[None]:
+    """Within this block, figures read through `shared()` are read once: a panel of indicators, a summary or an
+    assessment asks several metrics of the same node, and 建会率, 入会率 and the summary's facts all rest on
+    the same coverage figures. Outside a block nothing is kept, so no figure outlives the read that asked."""
+    if _shared.get() is not None:
+        yield
+        return
+    token = _shared.set({})
+    try:
+        yield
+    finally:
+        _shared.reset(token)
+
+
+def shared(key: tuple, read: Callable[[], Any]) -> Any:
+    """`read()`, once per key within a `sharing()` block (every time outside one)."""
+    cache = _shared.get()
+    if cache is None:
+        return read()
+    if key not in cache:
+        cache[key] = read()
+    return cache[key]
 
 
 _registry: dict[str, Contribution] = {}

@@ -159,10 +159,11 @@ def indicator_rows(plan: Plan, *, today: datetime.date | None = None,
     registered = contrib.metrics() if any(i.metric for i in indicators) else {}
     period = contrib.Period(plan.year, plan.half)
     values: dict[str, Decimal | None] = {}
-    for key in dict.fromkeys(i.metric for i in indicators if i.metric):
-        if key in registered:
-            value = registered[key].compute(plan.node, period)
-            values[key] = None if value is None else Decimal(value)
+    with contrib.sharing():
+        for key in dict.fromkeys(i.metric for i in indicators if i.metric):
+            if key in registered:
+                value = registered[key].compute(plan.node, period)
+                values[key] = None if value is None else Decimal(value)
     files = evidence_counts(indicators)
     labels = status_labels()
     rows = []

@@ -119,6 +119,11 @@ def _federation_paragraph(node: OrgNode, period: contrib.Period) -> str:
 
 
 def draft_sections(node: OrgNode, period: contrib.Period, *, today: datetime.date | None = None) -> list[dict]:
+    with contrib.sharing():  # the domains' figures of the node, read once for the whole draft
+        return _draft_sections(node, period, today=today)
+
+
+def _draft_sections(node: OrgNode, period: contrib.Period, *, today: datetime.date | None = None) -> list[dict]:
     today = today or timezone.localdate()
     over = today > period.end
     parts = contrib.summary_parts(node, period)
