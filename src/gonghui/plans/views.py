@@ -8,6 +8,8 @@ subtree nothing exists (404).
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -42,10 +44,15 @@ def _detail_url(plan_or_pk, anchor: str = "") -> str:
 
 
 def _done(request: HttpRequest, url: str) -> HttpResponse:
-    """After a write: htmx follows HX-Redirect to the plan's page, a plain form is redirected."""
+    """After a write: a plain form is redirected to the plan's page; htmx is sent there (HX-Redirect), or, when
+    it is already on that page, reloads it (a redirect to the same page with another #anchor would only
+    scroll)."""
     if request.htmx:
         response = HttpResponse(status=204)
-        response["HX-Redirect"] = url
+        if urlsplit(request.htmx.current_url or "").path == urlsplit(url).path:
+            response["HX-Refresh"] = "true"
+        else:
+            response["HX-Redirect"] = url
         return response
     return redirect(url)
 
