@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils import timezone
-from django.utils.translation import gettext_lazy, pgettext_lazy
+from django.utils.translation import gettext_lazy
 
 from gonghui.orgs.forms import DATE_INPUT
 from gonghui.orgs.models import OfficerRole
@@ -11,9 +11,7 @@ from . import contrib
 from .models import Half, PlanTemplate, Section, Timing
 
 MONTH_CHOICES = [(str(m), f"{m}月") for m in range(1, 13)]
-# Timing's labels, with "every year" in the sense of a time limit (the bare msgid means "all years" elsewhere)
-TIMING_CHOICES = [(value, pgettext_lazy("time limit", "Every year") if value == Timing.YEARLY else label)
-                  for value, label in Timing.choices]
+TIMING_CHOICES = Timing.choices
 QUARTER_CHOICES = [(str(q), label) for q, label in ((1, "一季度"), (2, "二季度"), (3, "三季度"), (4, "四季度"))]
 
 

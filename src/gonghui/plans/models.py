@@ -18,6 +18,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from gonghui.core.fields import PathField
 from gonghui.core.models import TimeStampedModel
@@ -149,7 +150,7 @@ class Timing(models.TextChoices):
     MONTHLY = "monthly", _("Every month")
     QUARTERLY = "quarterly", _("Every quarter")
     HALF_YEARLY = "half_yearly", _("Every half-year")
-    YEARLY = "yearly", _("Every year")
+    YEARLY = "yearly", pgettext_lazy("time limit", "Every year")
 
 
 class PlanItem(TimeStampedModel):
@@ -324,8 +325,15 @@ class ScoringRule(models.TextChoices):
     THRESHOLD = "threshold", _("Full points when the target is reached, none otherwise")  # 达标得分
 
 
+class AssessedUnits(models.TextChoices):
+    """Whom a scheme scores (plans/assessment/scoring.py)."""
+
+    UNIONS = "unions", _("The grassroots and joint unions of its subtree")
+    CHILDREN = "children", _("The federations directly under it")
+
+
 class AssessmentScheme(TimeStampedModel):
-    """考核方案: how a federation scores its subordinate unions for a year."""
+    """考核方案: how a federation scores its subordinate unions (or, for a county, its streets) for a year."""
 
     node = models.ForeignKey("orgs.OrgNode", verbose_name=_("federation"), on_delete=models.PROTECT,
                              related_name="+")
@@ -333,6 +341,8 @@ class AssessmentScheme(TimeStampedModel):
     year = models.PositiveSmallIntegerField(_("year"))
     name = models.CharField(_("name"), max_length=120)
     description = models.TextField(_("description"), blank=True)
+    subjects = models.CharField(_("assessed"), max_length=16, choices=AssessedUnits.choices,
+                                default=AssessedUnits.UNIONS)
 
     class Meta:
         verbose_name = _("assessment scheme")
