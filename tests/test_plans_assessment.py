@@ -340,3 +340,33 @@ def test_it_shows_the_ranking_and_the_lists_in_a_fixed_number_of_queries(client,
     assert more == few
     with django_assert_num_queries(few[0]):
         client.get(detail)
+
+
+def test_it_lets_a_county_assess_its_streets_instead_of_their_unions(client, world, figure):
+    from django.core.exceptions import ValidationError
+
+    figure.values.update({"SA": D("20"), "SB": D("5")})
+    scheme = services.scheme_create(actor=world.district_admin, node=world.county, year=2025, name="街道考核",
+                                    subjects="children")
+    services.criterion_create(actor=world.district_admin, scheme=scheme, label="数", metric="zz.figure",
+                              target=D("10"), weight=D("10"))
+    hand = services.criterion_create(actor=world.district_admin, scheme=scheme, label="报送", target=D("2"),
+                                     weight=D("10"))
+    services.scores_save(actor=world.district_admin, scheme=scheme, entries={(hand.pk, world.street_b.pk): "2"})
+    table = scoring.score_table(scheme)
+    # each street over its whole subtree: SA 20 of 10 → 10 points, nothing entered; SB 5 of 10 → 5, entered 2 → 10
+    assert [(row.union.code, row.total, row.rank) for row in table.rows] == [("SB", D("15.00"), 1),
+                                                                            ("SA", D("10.00"), 2)]
+    # back to the unions: the values entered for the streets are dropped
+    scheme = services.scheme_update(actor=world.district_admin, scheme=scheme, year=2025, name="街道考核",
+                                    subjects="unions")
+    assert not AssessmentScore.objects.exists()
+    assert {row.union.code for row in scoring.score_table(scheme).rows} == {"UA", "JA", "UB"}
+    with pytest.raises(ValidationError) as error:
+        services.scheme_create(actor=world.street_admin, node=world.street_a, year=2025, name="X", subjects="children")
+    assert "subjects" in error.value.error_dict
+    client.force_login(world.district_admin)
+    response = client.post(reverse("plans:scheme_create", args=[world.county.pk]),
+                           {"name": "区对街道考核", "year": "2025", "subjects": "children"})
+    assert response.status_code == 302
+    assert AssessmentScheme.objects.get(name="区对街道考核").subjects == "children"

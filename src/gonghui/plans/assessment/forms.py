@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from gonghui.plans import contrib
-from gonghui.plans.models import Comparator, ScoringRule
+from gonghui.plans.models import AssessedUnits, Comparator, ScoringRule
 
 
 class SchemeForm(forms.Form):
@@ -14,10 +14,17 @@ class SchemeForm(forms.Form):
     year = forms.IntegerField(label=gettext_lazy("Year"), min_value=1990, max_value=2100)
     description = forms.CharField(label=gettext_lazy("Description"), required=False,
                                   widget=forms.Textarea(attrs={"rows": 3}))
+    subjects = forms.ChoiceField(label=gettext_lazy("Assessed"), choices=AssessedUnits.choices,
+                                 initial=AssessedUnits.UNIONS, widget=forms.RadioSelect, required=False,
+                                 help_text=gettext_lazy("A county may score its streets (each over its whole "
+                                                        "subtree) instead of every union under them."))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["year"].initial = timezone.localdate().year
+
+    def clean_subjects(self):
+        return self.cleaned_data.get("subjects") or AssessedUnits.UNIONS
 
 
 def metric_choices() -> list[tuple[str, str]]:

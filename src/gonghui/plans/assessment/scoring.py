@@ -1,8 +1,10 @@
 """Scoring of an assessment (考核): each assessed union's value, points, total and rank under a scheme.
 
-The assessed unions of a scheme are the grassroots and joint unions of its federation's subtree (a street's
-unions; for a county, every union under its streets as well as its own). Union groups and branches are
-parts of their union and are not scored on their own.
+Whom a scheme scores (`AssessmentScheme.subjects`): by default the grassroots and joint unions of its
+federation's subtree (a street's unions; for a county, every union under its streets as well as its own;
+union groups and branches are parts of their union and are not scored on their own); or, chosen for a
+county or city, the federations directly under it (a county's streets), each scored over its whole subtree.
+The word "union" below stands for either.
 
 For each union and criterion the value is the criterion's metric computed for the union's subtree over the
 scheme's year (plans/contrib.py), or, for a criterion without a metric, the value entered by hand
@@ -19,9 +21,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from gonghui.orgs.models import UNION_LEVELS, OrgNode
+from gonghui.orgs.models import FEDERATION_LEVELS, UNION_LEVELS, OrgNode
 from gonghui.plans import contrib
-from gonghui.plans.models import AssessmentCriterion, AssessmentScheme, AssessmentScore, Comparator, ScoringRule
+from gonghui.plans.models import (
+    AssessedUnits,
+    AssessmentCriterion,
+    AssessmentScheme,
+    AssessmentScore,
+    Comparator,
+    ScoringRule,
+)
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0")
@@ -96,10 +105,17 @@ class ScoreTable:
         return sum((Decimal(c.weight) for c in self.criteria), ZERO)
 
 
+def assessed_queryset(node: OrgNode, subjects: str):
+    if subjects == AssessedUnits.CHILDREN:
+        found = OrgNode.objects.filter(parent_id=node.pk, level__in=FEDERATION_LEVELS)
+    else:
+        found = OrgNode.objects.filter(path__under=node.path, level__in=UNION_LEVELS).exclude(pk=node.pk)
+    return found.only("id", "name", "code", "path", "level", "parent_id").order_by("name", "pk")
+
+
 def assessed_unions(scheme: AssessmentScheme) -> list[OrgNode]:
-    """The grassroots and joint unions of the scheme's federation's subtree, by name (one query)."""
-    return list(OrgNode.objects.filter(path__under=scheme.path, level__in=UNION_LEVELS)
-                .exclude(pk=scheme.node_id).only("id", "name", "path", "level", "parent_id").order_by("name", "pk"))
+    """Whom the scheme scores (the module's docstring), by name; one query."""
+    return list(assessed_queryset(scheme.node, scheme.subjects))
 
 
 def rank(rows: list[Row]) -> list[Row]:

@@ -15,7 +15,14 @@ from gonghui.core.ledger import ledger_xlsx
 from gonghui.core.models import AuditEntry
 from gonghui.orgs.models import FEDERATION_LEVELS, OrgNode
 from gonghui.plans import contrib
-from gonghui.plans.models import AssessmentCriterion, AssessmentScheme, AssessmentScore, Comparator, ScoringRule
+from gonghui.plans.models import (
+    AssessedUnits,
+    AssessmentCriterion,
+    AssessmentScheme,
+    AssessmentScore,
+    Comparator,
+    ScoringRule,
+)
 
 from . import scoring
 from .ledger import score_ledger
@@ -34,12 +41,22 @@ def _check_year(year) -> None:
         raise ValidationError({"year": _("“%(value)s” is not a year.") % {"value": year}})
 
 
+def _check_subjects(node: OrgNode, subjects: str) -> None:
+    if subjects not in AssessedUnits.values:
+        raise ValidationError({"subjects": _("Choose whom the scheme assesses.")})
+    if subjects == AssessedUnits.CHILDREN and not scoring.assessed_queryset(node, subjects).exists():
+        raise ValidationError({"subjects": _("%(node)s has no federations directly under it: assess its unions.")
+                               % {"node": node.name}})
+
+
 @transaction.atomic
-def scheme_create(*, actor, node: OrgNode, year: int, name: str, description: str = "") -> AssessmentScheme:
+def scheme_create(*, actor, node: OrgNode, year: int, name: str, description: str = "",
+                  subjects: str = AssessedUnits.UNIONS) -> AssessmentScheme:
     _check_federation(node)
     _check_year(year)
+    _check_subjects(node, subjects)
     scheme = AssessmentScheme(node=node, path=node.path, year=year, name=name.strip(),
-                              description=description.strip())
+                              description=description.strip(), subjects=subjects)
     scheme.full_clean()
     scheme.save()
     audit.record(actor=actor, action=AuditEntry.Action.CREATE, instance=scheme, org_path=scheme.path,
@@ -48,16 +65,25 @@ def scheme_create(*, actor, node: OrgNode, year: int, name: str, description: st
 
 
 @transaction.atomic
-def scheme_update(*, actor, scheme: AssessmentScheme, year: int, name: str, description: str = ""
-                  ) -> AssessmentScheme:
+def scheme_update(*, actor, scheme: AssessmentScheme, year: int, name: str, description: str = "",
+                  subjects: str | None = None) -> AssessmentScheme:
+    """Changing whom the scheme assesses drops the values entered for those it no longer assesses."""
     _check_year(year)
-    scheme = AssessmentScheme.objects.select_for_update().get(pk=scheme.pk)
+    scheme = AssessmentScheme.objects.select_for_update().select_related("node").get(pk=scheme.pk)
+    subjects = scheme.subjects if subjects is None else subjects
+    _check_subjects(scheme.node, subjects)
     before = audit.snapshot(scheme)
     scheme.year, scheme.name, scheme.description = year, name.strip(), description.strip()
+    scheme.subjects = subjects
     scheme.full_clean()
     scheme.save()
+    after = audit.snapshot(scheme)
+    dropped, _counts = (AssessmentScore.objects.filter(criterion__scheme=scheme)
+                        .exclude(union__in=scoring.assessed_queryset(scheme.node, subjects).values("pk")).delete())
+    if dropped:
+        after["scores_dropped"] = dropped
     audit.record(actor=actor, action=AuditEntry.Action.UPDATE, instance=scheme, org_path=scheme.path,
-                 before=before, after=audit.snapshot(scheme))
+                 before=before, after=after)
     return scheme
 
 

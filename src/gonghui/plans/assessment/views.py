@@ -77,7 +77,8 @@ def scheme_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def scheme_edit(request: HttpRequest, pk: int) -> HttpResponse:
     scheme = selectors.get_scheme_for_user(request.user, pk, "plans.assess")
-    initial = {"name": scheme.name, "year": scheme.year, "description": scheme.description}
+    initial = {"name": scheme.name, "year": scheme.year, "description": scheme.description,
+               "subjects": scheme.subjects}
     form = SchemeForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
