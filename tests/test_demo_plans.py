@@ -125,4 +125,9 @@ def test_it_ranks_the_streets_unions_in_last_years_assessment(demo, root):
     assert by_code["HBSM"].missing == 1 and by_code["HBYEY"].missing >= 3  # not all entered
     computed = [cell for row in table.rows for cell in row.cells if cell.computed]
     assert any(cell.value for cell in computed)
-    assert demo.plans["assessment"]["top"][0][1] == table.rows[0].union.name
+    first = next(a for a in demo.plans["assessments"] if a["node"] == scheme.node.name)
+    assert first["top"][0][1] == table.rows[0].union.name
+    county = AssessmentScheme.objects.get(node__code=ROOT_CODE, year=THIS)
+    streets = scoring.score_table(county)
+    assert [row.union.level for row in streets.rows] == ["street_federation"] * 3
+    assert all(cell.value is not None for row in streets.rows for cell in row.cells)

@@ -15,7 +15,8 @@ real use.
   this year's are accepted, waiting, returned with a comment, and 湖滨幼儿园 has not submitted its plan.
 - Last year's summaries of the county, 湖滨街道 and two of its unions are drafted from the records
   (plans.summary.draft); the first middle school's was submitted and accepted.
-- An assessment: 湖滨街道's scheme for last year over its unions, with hand scores for some of them.
+- Assessments: 湖滨街道's scheme for last year over its unions, with hand scores for some of them; the
+  county's scheme for this year over its streets, from the records only.
 
 Deterministic: the same demo and day give the same plans, links and scores. Built once: a second run keeps
 what is there (`plans_exist`).
@@ -237,6 +238,7 @@ def build_plans(rng: random.Random, root: OrgNode, *, today: datetime.date) -> d
             review_services.submit(actor=_author(node, users), document=summary)
             review_services.accept(actor=_reviewer(node, users), document=summary, comment="总结实事求是，数据翔实。")
     _assessment(by_code[STREET_CODE], year=last, actor=users.get("street_admin"))
+    _county_assessment(root, year=this, actor=users.get("qu_admin"))
     return counts
 
 
@@ -264,6 +266,22 @@ def _assessment(street: OrgNode, *, year: int, actor) -> AssessmentScheme:
     return scheme
 
 
+def _county_assessment(root: OrgNode, *, year: int, actor) -> AssessmentScheme:
+    """This year's assessment of the streets by the county, from the records only (each street over its
+    subtree)."""
+    scheme = assessment_services.scheme_create(
+        actor=actor, node=root, year=year, name=f"{year}年度街道（乡镇）总工会工作考核", subjects="children",
+        description="区总工会对各街道（乡镇）总工会的年度考核，指标均按系统记录自动计算。")
+    for order, (label, metric, target, unit, weight) in enumerate([
+            ("建会率（25人以上单位）", "orgs.founding_rate_min_staff", "95", "%", "30"),
+            ("会员入会率", "members.membership_rate", "95", "%", "30"),
+            ("开展活动", "activities.activities", "60", "次", "20"),
+            ("走访慰问", "care.visits", "100", "人次", "20")], start=1):
+        assessment_services.criterion_create(actor=actor, scheme=scheme, label=label, metric=metric,
+                                             target=Decimal(target), unit=unit, weight=Decimal(weight), order=order)
+    return scheme
+
+
 def plan_figures(root: OrgNode, *, today: datetime.date | None = None) -> dict:
     """What the seed prints: plans by year and status, links, last and this year's average progress, the
     summaries and the assessment's top three."""
@@ -281,11 +299,13 @@ def plan_figures(root: OrgNode, *, today: datetime.date | None = None) -> dict:
             "progress": round(100 * sum(shares) / len(shares)) if shares else 0,
         }
     figures["summaries"] = Summary.objects.filter(path__under=root.path).count()
-    scheme = AssessmentScheme.objects.filter(path__under=root.path).select_related("node").order_by("-year").first()
-    if scheme is not None:
+    figures["assessments"] = []
+    for scheme in AssessmentScheme.objects.filter(path__under=root.path).select_related("node").order_by("year",
+                                                                                                          "path"):
         table = scoring.score_table(scheme)
-        figures["assessment"] = {"name": scheme.name, "node": scheme.node.name, "unions": len(table.rows),
-                                 "top": [(row.rank, row.union.name, row.total) for row in table.rows[:3]]}
+        figures["assessments"].append({
+            "name": scheme.name, "node": scheme.node.name, "unions": len(table.rows),
+            "top": [(row.rank, row.union.name, row.total) for row in table.rows[:3]]})
     return figures
 
 
@@ -300,9 +320,8 @@ def plan_lines(figures: dict, *, created: bool) -> list[str]:
         lines.append(f"  {year}年：计划 {data['plans']} 份（{statuses}），工作事项 {data['items']} 项，"
                      f"关联台账记录 {data['links']} 条，平均完成 {data['progress']}%。")
     lines.append(f"  工作总结 {figures['summaries']} 份。")
-    assessment = figures.get("assessment")
-    if assessment:
+    for assessment in figures.get("assessments", []):
         top = "，".join(f"{rank}. {name} {total}分" for rank, name, total in assessment["top"])
-        lines.append(f"  考核：{assessment['node']}“{assessment['name']}”，{assessment['unions']} 个工会，"
+        lines.append(f"  考核：{assessment['node']}“{assessment['name']}”，考核 {assessment['unions']} 个组织，"
                      f"前三名：{top}。")
     return lines
