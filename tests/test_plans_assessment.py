@@ -275,6 +275,8 @@ def test_it_creates_edits_and_deletes_a_scheme_and_its_criteria_through_the_page
     scheme.refresh_from_db()
     assert response.status_code == 302 and (scheme.name, scheme.year) == ("改名", 2026)
     assert client.get(reverse("plans:scheme_list", args=[world.street_a.pk])).status_code == 200
+    node_page = client.get(reverse("orgs:node_detail", args=[world.street_a.pk])).content.decode()
+    assert reverse("plans:scheme_list", args=[world.street_a.pk]) in node_page
     assert client.post(reverse("plans:criterion_delete", args=[criterion.pk])).status_code == 302
     assert client.post(reverse("plans:scheme_delete", args=[scheme.pk])).status_code == 302
     assert not AssessmentScheme.objects.exists()
