@@ -340,3 +340,38 @@ def test_it_denies_the_outsider_every_ledger_page(client, world, source):
                      ("plans:item_file_delete", attachment.pk)]:
         assert client.post(reverse(name, args=[pk]), {"source": SOURCE, "object_id": 1}).status_code == 404, name
     assert PlanItemLink.objects.filter(pk=made.pk).exists() and Attachment.objects.filter(pk=attachment.pk).exists()
+
+
+@pytest.mark.parametrize("evidence", ["activities.activity", "activities.activity:training"])
+def test_it_counts_a_districts_records_by_day_with_the_same_result_as_listing_them(world, evidence):
+    """The real activity source offers `days`: a plan's progress counts records by day instead of listing them,
+    and must reach the same met / overdue / count as the listed records of the evidence page."""
+    plan = make_plan(world.street_a)
+    monthly = item(plan, title="每月活动", timing=Timing.MONTHLY, evidence=evidence)
+    dated = item(plan, title="上半年一次", timing=Timing.DATE, due_on=D(2025, 6, 30), evidence=evidence)
+    activity(world.union_a, D(2025, 1, 10))
+    activity(world.union_a, D(2025, 1, 31), kind="competition")
+    activity(world.union_a, D(2025, 3, 1))
+    activity(world.union_a, D(2025, 3, 31))
+    activity(world.union_b, D(2025, 2, 10))  # street B: outside the plan's subtree
+    cancelled = activity(world.union_a, D(2025, 2, 11))
+    cancelled.status = "cancelled"
+    cancelled.save()
+    hand = activity(world.union_a, D(2025, 3, 15))
+    PlanItemLink.objects.create(item=monthly, source="activities.activity", object_id=hand.pk,
+                                on=D(2025, 3, 15), label=hand.title, kind=hand.kind)
+    other = activity(world.union_a, D(2025, 4, 2), kind="competition")  # linked by hand to a training item too
+    PlanItemLink.objects.create(item=monthly, source="activities.activity", object_id=other.pk,
+                                on=D(2025, 4, 2), label=other.title, kind=other.kind)
+    today = D(2025, 4, 15)
+    counted = plan_progress(plan, today=today)
+    listed = plan_progress(plan, today=today, detail=True)
+    for it in (monthly, dated):
+        fast, full = counted.items[it.pk], listed.items[it.pk]
+        assert [(s.met, s.overdue, s.count) for s in fast.occurrences] == \
+            [(s.met, s.overdue, len(s.records)) for s in full.occurrences]
+        assert (fast.done, fast.overdue, fast.share) == (full.done, full.overdue, full.share)
+    months = counted.items[monthly.pk].occurrences
+    expected_january = 1 if evidence.endswith("training") else 2
+    assert [s.count for s in months[:4]] == [expected_january, 0, 3, 1]
+    assert months[1].overdue and months[3].met

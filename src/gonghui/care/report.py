@@ -126,6 +126,13 @@ def find_visits(node, start: datetime.date, end: datetime.date, kind: str = ""):
             rows.order_by("visited_on", "id").values_list("pk", "visited_on", "reason", "member__name")]
 
 
+def visit_days(node, start: datetime.date, end: datetime.date, kind: str = "") -> dict[datetime.date, int]:
+    rows = Visit.objects.filter(path__under=node.path, visited_on__gte=start, visited_on__lte=end)
+    if kind:
+        rows = rows.filter(reason=kind)
+    return dict(rows.order_by().values("visited_on").annotate(n=Count("id")).values_list("visited_on", "n"))
+
+
 def visit_for_user(user, pk: int) -> EvidenceRecord:
     visit = get_visit(user, pk)
     return _visit_record(visit.pk, visit.visited_on, visit.reason, visit.member.name)
@@ -144,6 +151,14 @@ def find_assistance(node, start: datetime.date, end: datetime.date, kind: str = 
         rows = rows.filter(kind=kind)
     return [_assistance_record(*values) for values in
             rows.order_by("on", "id").values_list("pk", "on", "kind", "member__name", "amount")]
+
+
+def assistance_days(node, start: datetime.date, end: datetime.date, kind: str = "") -> dict[datetime.date, int]:
+    rows = Assistance.objects.filter(path__under=node.path, on__gte=start, on__lte=end,
+                                     status__in=COMMITTED_ASSISTANCE)
+    if kind:
+        rows = rows.filter(kind=kind)
+    return dict(rows.order_by().values("on").annotate(n=Count("id")).values_list("on", "n"))
 
 
 def assistance_for_user(user, pk: int) -> EvidenceRecord:
@@ -364,10 +379,10 @@ class CareContribution(Contribution):
         reasons = tuple((code, entry[0]) for code, entry in settings.GONGHUI_CARE["VISIT_REASONS"].items())
         return [
             EvidenceSource(key="care.visit", label=_("Visits"), kinds=reasons, find=find_visits,
-                           get_for_user=visit_for_user),
+                           get_for_user=visit_for_user, days=visit_days),
             EvidenceSource(key="care.assistance", label=_("Assistance"),
                            kinds=tuple((value, str(label)) for value, label in AssistanceKind.choices),
-                           find=find_assistance, get_for_user=assistance_for_user),
+                           find=find_assistance, get_for_user=assistance_for_user, days=assistance_days),
             EvidenceSource(key="care.campaign", label=_("Campaigns"),
                            kinds=tuple((value, str(label)) for value, label in Campaign.Kind.choices),
                            find=find_campaigns, get_for_user=campaign_for_user),

@@ -139,6 +139,10 @@ class EvidenceSource:
     find: Callable[[Any, datetime.date, datetime.date, str], Iterable[EvidenceRecord]]
     # one record as the user may see it, or Http404 (the access helper of its domain)
     get_for_user: Callable[[Any, int], EvidenceRecord]
+    # optional, for sources with many records: {date: number of records} of the node's subtree within
+    # [start, end], optionally of one kind — what a plan's progress needs from a district's year of records
+    # without building a record object for each (plans/progress.py falls back to find() without it)
+    days: Callable[[Any, datetime.date, datetime.date, str], dict[datetime.date, int]] | None = None
 
 
 class Contribution:

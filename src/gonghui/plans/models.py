@@ -199,6 +199,9 @@ class PlanItemLink(models.Model):
     object_id = models.PositiveBigIntegerField(_("record id"))
     on = models.DateField(_("date"))
     label = models.CharField(_("record"), max_length=200)
+    # the record's kind within its source (an activity's kind …) and its page, as the source gave them
+    kind = models.CharField(_("kind"), max_length=32, blank=True)
+    url = models.CharField(_("page"), max_length=200, blank=True)
     linked_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("linked by"), null=True, blank=True,
                                   on_delete=models.SET_NULL, related_name="+")
     linked_at = models.DateTimeField(_("linked at"), auto_now_add=True)

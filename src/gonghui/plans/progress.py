@@ -14,12 +14,17 @@ plan's period) counts as done once it has any evidence at all. An occurrence is 
 ended before `today` without being met, and an item is overdue when any of its occurrences is.
 
 Nothing here is stored: it is computed from the records each time. The queries are bounded by the plan, not
-by its items: one read of the items, one of the links, one of the attachments, and one `find()` per
-(evidence source, kind) used in the plan over the plan's whole period; windows are matched in Python.
+by its items: one read of the items, one of the links, one of the attachments, and one read per (evidence
+source, kind) used in the plan over the plan's whole period; windows are matched in Python. For a source
+that offers `days` (activities, visits, assistance: the many records of a district's year) that read is the
+number of records per day, and windows are summed over it, so a federation's plan does not build one record
+object per activity of the district; the record lists themselves (`detail=True`) are read only for the
+evidence page of one item.
 """
 
 from __future__ import annotations
 
+import bisect
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -42,6 +47,7 @@ class OccurrenceStatus:
     met: bool
     overdue: bool
     files: int = 0  # documents and photos uploaded to the item within the window
+    count: int = 0  # records that met it: linked by hand and found (counted by day when not listed)
 
 
 @dataclass
@@ -109,26 +115,51 @@ def evidence_kind(evidence: str) -> tuple[str, str]:
 
 
 def _link_record(link: PlanItemLink) -> contrib.EvidenceRecord:
-    return contrib.EvidenceRecord(source=link.source, object_id=link.object_id, on=link.on, label=link.label)
+    return contrib.EvidenceRecord(source=link.source, object_id=link.object_id, on=link.on, label=link.label,
+                                  kind=link.kind, url=link.url)
 
 
-def found_records(plan: Plan, keys) -> dict[tuple[str, str], list[contrib.EvidenceRecord]]:
-    """The records of each (source, kind) in the plan's subtree and period: one find() per pair."""
-    found: dict[tuple[str, str], list[contrib.EvidenceRecord]] = {}
+class DayCounts:
+    """Records counted by day (an evidence source's `days`), summed over a window by bisection."""
+
+    def __init__(self, counts: dict[datetime.date, int]):
+        self.days = sorted(counts)
+        self.running = [0]
+        for day in self.days:
+            self.running.append(self.running[-1] + counts[day])
+
+    def within(self, start: datetime.date, end: datetime.date) -> int:
+        return self.running[bisect.bisect_right(self.days, end)] - self.running[bisect.bisect_left(self.days, start)]
+
+
+def found_records(plan: Plan, keys, *, detail: bool = False
+                  ) -> dict[tuple[str, str], list[contrib.EvidenceRecord] | DayCounts]:
+    """The records of each (source, kind) in the plan's subtree and period, one read per pair: counted by day
+    where the source offers it (unless `detail`), else listed by find()."""
+    found: dict[tuple[str, str], list[contrib.EvidenceRecord] | DayCounts] = {}
     for key in keys:
         source = contrib.evidence_source(key[0]) if key[0] else None
-        found[key] = list(source.find(plan.node, plan.start, plan.end, key[1])) if source else []
+        if source is None:
+            found[key] = []
+        elif source.days is not None and not detail:
+            found[key] = DayCounts(source.days(plan.node, plan.start, plan.end, key[1]))
+        else:
+            found[key] = list(source.find(plan.node, plan.start, plan.end, key[1]))
     return found
 
 
-def plan_progress(plan: Plan, *, today: datetime.date | None = None, items=None) -> PlanProgress:
+def plan_progress(plan: Plan, *, today: datetime.date | None = None, items=None, detail: bool = False
+                  ) -> PlanProgress:
     """The progress of every item of `plan` as of `today` (default: today's local date). `items` may be given
-    when the caller already holds the plan's items (in order)."""
+    when the caller already holds the plan's items (in order). With `detail`, every occurrence lists the
+    records that met it (the evidence page of an item); without it, records found automatically may be
+    counted only."""
     items = list(items if items is not None else plan.items.all())
-    return plans_progress([plan], today=today, items={plan.pk: items})[plan.pk]
+    return plans_progress([plan], today=today, items={plan.pk: items}, detail=detail)[plan.pk]
 
 
-def plans_progress(plans, *, today: datetime.date | None = None, items=None) -> dict[int, PlanProgress]:
+def plans_progress(plans, *, today: datetime.date | None = None, items=None, detail: bool = False
+                   ) -> dict[int, PlanProgress]:
     """The progress of several plans at once: one query for their items (unless given as {plan pk: items}),
     one for their links, one for their attachments, and the find() calls of each plan."""
     today = today or timezone.localdate()
@@ -156,7 +187,7 @@ def plans_progress(plans, *, today: datetime.date | None = None, items=None) -> 
     for plan in plans:
         plan_items = items.get(plan.pk, [])
         keys = {evidence_kind(item.evidence) for item in plan_items if item.evidence}
-        found = found_records(plan, sorted(keys))
+        found = found_records(plan, sorted(keys), detail=detail)
         progress = {item.pk: item_progress(
             item, links=links.get(item.pk, []), uploads=uploads.get(item.pk, []),
             found=found.get(evidence_kind(item.evidence), []) if item.evidence else [], today=today)
@@ -166,26 +197,38 @@ def plans_progress(plans, *, today: datetime.date | None = None, items=None) -> 
 
 
 def item_progress(item: PlanItem, *, links, uploads, found, today: datetime.date) -> ItemProgress:
-    """One item's progress from its hand links, its upload dates and the records found for its kind."""
+    """One item's progress from its hand links, its upload dates and the records found for its kind (listed,
+    or counted by day)."""
     hand = [_link_record(link) for link in links]
-    seen = {(r.source, r.object_id) for r in hand}
-    auto = [r for r in found if (r.source, r.object_id) not in seen]
-    records = sorted(hand + auto, key=lambda r: (r.on, r.label))
+    counted = found if isinstance(found, DayCounts) else None
+    if counted is None:
+        seen = {(r.source, r.object_id) for r in hand}
+        records = sorted(hand + [r for r in found if (r.source, r.object_id) not in seen],
+                         key=lambda r: (r.on, r.label))
+    else:
+        records = sorted(hand, key=lambda r: (r.on, r.label))
+        source, kind = evidence_kind(item.evidence)
     files_count = not item.evidence  # files carry out only items that name no kind of record
     statuses = []
     for occurrence in item_occurrences(item):
         matched = [r for r in records if occurrence.contains(r.on)]
+        count = len(matched)
+        if counted is not None:
+            # the hand-linked records of the item's own source and kind are among those counted by day: once
+            same = sum(1 for r in matched if r.source == source and (not kind or r.kind == kind))
+            count += counted.within(occurrence.start, occurrence.end) - same
         files = sum(1 for day in uploads if occurrence.contains(day)) if files_count else 0
-        met = bool(matched) or files > 0
+        met = count > 0 or files > 0
         statuses.append(OccurrenceStatus(occurrence=occurrence, records=matched, met=met,
-                                         overdue=not met and occurrence.end < today, files=files))
+                                         overdue=not met and occurrence.end < today, files=files, count=count))
     if statuses:
         met_count = sum(1 for status in statuses if status.met)
         share = met_count / len(statuses)
         done = met_count == len(statuses)
     else:
         start, end = item.plan.start, item.plan.end
-        done = any(start <= r.on <= end for r in records) or (files_count and bool(uploads))
+        done = (any(start <= r.on <= end for r in records) or (counted is not None and counted.within(start, end) > 0)
+                or (files_count and bool(uploads)))
         share = 1.0 if done else 0.0
     return ItemProgress(item=item, occurrences=statuses, attachments=len(uploads), done=bool(done),
                         overdue=any(status.overdue for status in statuses), share=share, records=records)

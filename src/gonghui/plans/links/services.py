@@ -48,7 +48,8 @@ def link_add(*, actor, item: PlanItem, record: contrib.EvidenceRecord) -> PlanIt
         raise ValidationError({"object_id": _("“%(record)s” is already attached to this item.")
                                % {"record": record.label}})
     link = PlanItemLink(item=item, source=record.source, object_id=record.object_id, on=record.on,
-                        label=record.label[:200], linked_by=actor if getattr(actor, "pk", None) else None)
+                        label=record.label[:200], kind=record.kind[:32], url=record.url[:200],
+                        linked_by=actor if getattr(actor, "pk", None) else None)
     link.full_clean()
     link.save()
     audit.record(actor=actor, action=AuditEntry.Action.CREATE, instance=link, org_path=plan.path,

@@ -42,7 +42,7 @@ def plan_url(plan) -> str:
 def item_evidence(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_item_for_user(request.user, pk)
     plan = item.plan
-    ip = plan_progress(plan, items=[item]).items[item.pk]
+    ip = plan_progress(plan, items=[item], detail=True).items[item.pk]
     links = {(link.source, link.object_id): link for link in item.links.all()}
     sources = contrib.evidence_sources()
     may_change = policy.has_perm(request.user, "plans.change", plan.path)

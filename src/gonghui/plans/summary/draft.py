@@ -250,7 +250,7 @@ def _draft_sections(node: OrgNode, period: contrib.Period, *, today: datetime.da
 
 
 def _done_text(ip) -> str:
-    records = sum(len(o.records) for o in ip.occurrences)
+    records = sum(o.count for o in ip.occurrences)
     return f"“{ip.item.title}”" + (f"（记录{records}条）" if records else "")
 
 
