@@ -187,7 +187,8 @@ class MembersContribution(Contribution):
                                                last_gynaecological_check__lte=period.end)),
             general=Count("id", filter=Q(last_general_check__gte=period.start, last_general_check__lte=period.end)))
         share = percent(tally["women"], coverage.members)
-        text = f"现有女会员{tally['women']}人，占会员总数的{rate_text(share)}。"
+        text = (f"现有女会员{tally['women']}人，占会员总数的{rate_text(share)}。" if share is not None
+                else f"现有女会员{tally['women']}人。")
         if checked["gynaecological"] or checked["general"]:
             text += (f"{period.label}组织女职工妇科检查{checked['gynaecological']}人、健康体检"
                      f"{checked['general']}人（按女职工档案登记的最近检查日期统计）。")

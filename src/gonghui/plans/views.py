@@ -153,9 +153,22 @@ def plan_create(request: HttpRequest, pk: int) -> HttpResponse:
     previous = services.previous_plan(node, year, half)
     suggestions = services.fitting_suggestions(node, year, half)
     initial = {"year": year, "half": half, "template": catalog.default_template(node)}
-    form = PlanCreateForm(request.POST or None, previous=previous, suggestion_keys=[s.key for s in suggestions],
-                          initial=initial)
-    if request.method == "POST" and form.is_valid():
+    data = request.POST if request.method == "POST" else None
+    stale = False
+    if data is not None:
+        listed = {s.key for s in suggestions}
+        if set(data.getlist("suggestions")) - listed:
+            # The year or half was changed after the suggested items were listed (the page had not reloaded them
+            # yet): show the period's own suggestions, checked, for the officer to confirm, instead of refusing.
+            data = data.copy()
+            data.setlist("suggestions", sorted(listed))
+            stale = True
+    form = PlanCreateForm(data, previous=previous, suggestion_keys=[s.key for s in suggestions], initial=initial)
+    if stale:
+        form.is_valid()
+        form.add_error(None, _("The suggested items were updated for %(year)s; check them and draft the plan again.")
+                       % {"year": year})
+    elif request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         start = data["start"]
         if start == form.START_TEMPLATE and not data["template"]:

@@ -9,7 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
@@ -28,11 +28,8 @@ from .status import STATUS_COLOURS, indicator_rows, status_totals
 
 
 def plan_url(plan: Plan) -> str:
-    """The plan's own page, at its indicators (the panel page until the plan pages exist)."""
-    try:
-        return reverse("plans:plan_detail", args=[plan.pk]) + "#indicators"
-    except NoReverseMatch:
-        return reverse("plans:indicator_panel", args=[plan.pk])
+    """The plan's own page, at its indicators."""
+    return reverse("plans:plan_detail", args=[plan.pk]) + "#indicators"
 
 
 def _crumbs(request: HttpRequest, plan: Plan) -> list:

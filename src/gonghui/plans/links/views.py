@@ -9,7 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -31,11 +31,7 @@ def _ledger_url(item) -> str:
 
 
 def plan_url(plan) -> str:
-    """The plan's page (helper A's plans:plan_detail), or "" while the plan pages are not installed."""
-    try:
-        return reverse("plans:plan_detail", args=[plan.pk])
-    except NoReverseMatch:
-        return ""
+    return reverse("plans:plan_detail", args=[plan.pk])
 
 
 @login_required

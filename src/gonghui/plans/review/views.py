@@ -9,7 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -28,14 +28,9 @@ DONE = {"submit": gettext_lazy("Submitted to %(node)s."), "return": gettext_lazy
 
 
 def document_url(document) -> str:
-    """The document's own page (helper A's plans:plan_detail, helper C's plans:summary_detail), or the
-    submissions page of the node above when those pages are not installed."""
+    """The document's own page: the plan's or the summary's."""
     name = "plans:plan_detail" if isinstance(document, Plan) else "plans:summary_detail"
-    try:
-        return reverse(name, args=[document.pk])
-    except NoReverseMatch:
-        parent = document.node.parent or document.node
-        return reverse("plans:submissions", args=[parent.pk]) + f"?year={document.year}"
+    return reverse(name, args=[document.pk])
 
 
 def _act(request: HttpRequest, document, getter) -> HttpResponse:

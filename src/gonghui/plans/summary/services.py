@@ -1,6 +1,6 @@
 """Writes of 工作总结: create (drafted from the records at once), redraft (the records' text replaces the
 officer's), update (the officer's edits of headings and paragraphs; the tables stay as drawn from the
-records), and the .docx export, logged. Submission and review are plans.review's (helper D's) services."""
+records), and the .docx export, logged. Submission and review are plans/review/services.py's."""
 
 from __future__ import annotations
 
