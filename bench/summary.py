@@ -4,18 +4,21 @@
     bash scripts/with-postgres.sh .venv/bin/python bench/summary.py      # the same on PostgreSQL
 
 The data: with --var-dir, the district database already in that directory (as `gonghui seed --scale district`
-left it, e.g. by bench/coverage_stats.py or another bench run with GONGHUI_VAR_DIR set there); without it, a
-throw-away SQLite database in a temporary directory filled by `gonghui seed --scale district` (several minutes).
+left it, e.g. GONGHUI_VAR_DIR=var/bench5 gonghui seed --scale district); without it, a throw-away database
+(SQLite in a temporary directory, or the DATABASE_URL given) filled by `gonghui seed --scale district`. When the
+district has no records in the year, `gonghui seed --scale district-year --year Y` adds them first (44,000
+activities with 2,000,000 check-ins, hardship files, assistance, visits).
 
-Timed, after one warm-up run (min / median):
-  summary .docx   plans/summary/docx.py `draft_docx` of the district root for the year: every domain's summary
-                  part over the whole district, the plan's progress and indicators if the root has a plan, and
-                  the Word file written. Target ≤ 3 s.
-  indicator rows  plans/indicators/status.py `indicator_rows` of a plan on the district root carrying one
-                  indicator for each registered metric (建会率, 入会率, activities, 人次, visits …).
-  indicator panel the same through the test client: GET plans:indicator_panel as htmx, rendered. Target ≤ 200 ms.
-The plan, its indicators and the bench user are written inside a transaction that is rolled back at the end:
-the database is left as it was.
+The district root gets the plan a federation would draft: the federation template with every suggestion of the
+records, and one indicator per registered metric (written in a transaction rolled back at the end, unless the
+root has a plan of its own). Then, timed after one warm-up run (min / median, ms):
+  summary parts        every domain's part of the summary for the district and year (plans/contrib.py)
+  plan progress        plans/progress.py `plan_progress` of the root's plan
+  summary .docx        plans/summary/docx.py `draft_docx` of the root: parts, progress, indicators, the Word
+                       file written. Target ≤ 3 s.
+  indicator rows       plans/indicators/status.py `indicator_rows` of the root's plan
+  indicator panel      GET plans:indicator_panel as htmx through the test client, rendered, for the root and
+                       for a street. Target ≤ 200 ms.
 """
 
 from __future__ import annotations
@@ -75,6 +78,7 @@ def main() -> None:
     from django.utils import timezone
 
     from gonghui.accounts.models import User
+    from gonghui.activities.models import Activity
     from gonghui.members.models import Member
     from gonghui.orgs.models import OrgNode, Unit
     from gonghui.plans import contrib
@@ -92,6 +96,10 @@ def main() -> None:
     period = contrib.Period(year)
     root = max(OrgNode.objects.filter(parent__isnull=True).order_by("id"),
                key=lambda top: Unit.objects.filter(path__under=top.path).count())
+    if root.code == "YXQ" and not Activity.objects.filter(path__under=root.path, starts_at__year=year).exists():
+        started = time.perf_counter()
+        call_command("seed", "--scale", "district-year", "--year", str(year))
+        print(f"added the district's year of records in {time.perf_counter() - started:.1f} s")
     print(f"database: {connection.vendor}; {OrgNode.objects.count():,} nodes, {Unit.objects.count():,} units, "
           f"{Member.objects.count():,} members; district root {root.name}, year {year}")
     metrics = contrib.metrics()
