@@ -29,7 +29,7 @@ from typing import Any
 
 from django.utils.module_loading import autodiscover_modules
 
-from .models import Comparator, Half, period_bounds
+from .models import Comparator, Half, period_bounds, period_label
 
 
 @dataclass(frozen=True)
@@ -49,7 +49,7 @@ class Period:
 
     @property
     def label(self) -> str:
-        return {1: f"{self.year}年上半年", 2: f"{self.year}年下半年"}.get(self.half, f"{self.year}年")
+        return period_label(self.year, self.half)
 
     def moments(self) -> tuple[datetime.datetime, datetime.datetime]:
         """[start, end) as aware datetimes in the site's time zone, for DateTimeField ranges."""

@@ -57,6 +57,11 @@ def period_bounds(year: int, half: int = 0) -> tuple[datetime.date, datetime.dat
     return datetime.date(year, 1, 1), datetime.date(year, 12, 31)
 
 
+def period_label(year: int, half: int = 0) -> str:
+    """2025年, 2025年上半年, 2025年下半年."""
+    return {1: f"{year}年上半年", 2: f"{year}年下半年"}.get(half, f"{year}年")
+
+
 class ReviewStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
     SUBMITTED = "submitted", _("Submitted")
@@ -94,11 +99,7 @@ class Reviewable(TimeStampedModel):
 
     @property
     def period_label(self) -> str:
-        if self.half == Half.FIRST:
-            return f"{self.year}年上半年"
-        if self.half == Half.SECOND:
-            return f"{self.year}年下半年"
-        return f"{self.year}年"
+        return period_label(self.year, self.half)
 
     @property
     def editable(self) -> bool:

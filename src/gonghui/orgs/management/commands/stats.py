@@ -4,12 +4,12 @@ dashboard, and with --year the figures of that year (activities, honours, care).
 import datetime
 import json
 
-from django.core.management.base import BaseCommand
 from django.utils import translation
 
 from gonghui.activities.models import ActivityKind, HonourKind
 from gonghui.care import stats as care_stats
 from gonghui.care.models import AssistanceKind, Campaign, HardshipCategory
+from gonghui.core.commands import DescribedCommand
 from gonghui.members.models import Status
 from gonghui.orgs import selectors
 from gonghui.orgs.models import OrgNode
@@ -53,15 +53,8 @@ with 2 decimals, rows only for the kinds that have figures):
 The year must be between 2000 and next year."""
 
 
-class Command(BaseCommand):
+class Command(DescribedCommand):
     help = HELP
-
-    def create_parser(self, prog_name, subcommand, **kwargs):
-        from argparse import RawDescriptionHelpFormatter
-
-        parser = super().create_parser(prog_name, subcommand, **kwargs)
-        parser.formatter_class = RawDescriptionHelpFormatter
-        return parser
 
     def add_arguments(self, parser):
         parser.add_argument("--org", metavar="CODE", required=True, help="the organisation's short code")

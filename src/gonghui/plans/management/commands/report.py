@@ -7,9 +7,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils import timezone, translation
 
+from gonghui.core.commands import DescribedCommand
 from gonghui.orgs.models import OrgNode
 from gonghui.plans.contrib import Period
 from gonghui.plans.models import Summary
@@ -23,15 +24,8 @@ HELP = """Reports of an organisation, written as documents.
       The year must be between 2000 and next year."""
 
 
-class Command(BaseCommand):
+class Command(DescribedCommand):
     help = HELP
-
-    def create_parser(self, prog_name, subcommand, **kwargs):
-        from argparse import RawDescriptionHelpFormatter
-
-        parser = super().create_parser(prog_name, subcommand, **kwargs)
-        parser.formatter_class = RawDescriptionHelpFormatter
-        return parser
 
     def add_arguments(self, parser):
         parser.add_argument("report", choices=["summary"], help="which report")
