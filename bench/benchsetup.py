@@ -23,3 +23,17 @@ def setup_django() -> None:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
+
+
+def timed(fn, repeat: int) -> tuple[float, float]:
+    """Run `fn` once to warm up, then `repeat` times: (min, median) in milliseconds."""
+    import statistics
+    import time
+
+    fn()
+    samples = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        fn()
+        samples.append((time.perf_counter() - started) * 1000)
+    return min(samples), statistics.median(samples)

@@ -19,14 +19,13 @@ from __future__ import annotations
 import argparse
 import datetime
 import random
-import statistics
 import sys
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from benchsetup import setup_django
+from benchsetup import setup_django, timed
 
 
 def seed_offers_district() -> bool:
@@ -156,16 +155,6 @@ def generate(total_members: int, rng: random.Random) -> None:
                     user=None, notes="",
                 )
     members.flush()
-
-
-def timed(fn, repeat: int) -> tuple[float, float]:
-    fn()  # warm
-    samples = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        fn()
-        samples.append((time.perf_counter() - started) * 1000)
-    return min(samples), statistics.median(samples)
 
 
 def explain_queries(fn) -> None:
