@@ -23,6 +23,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
@@ -32,6 +33,9 @@ _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 _HEADER_FILL = PatternFill("solid", fgColor="DDE6F0")
 _TOTAL_FILL = PatternFill("solid", fgColor="F2F2F2")
 FORMATS = {"money": "#,##0.00", "int": "0", "date": "yyyy-mm-dd", "text": "@"}
+# Excel refuses these in a sheet's name (openpyxl raises ValueError): their full-width forms read the same.
+_SHEET_TITLE_CHARACTERS = str.maketrans({"/": "／", "\\": "＼", ":": "：", "[": "［", "]": "］", "?": "？",
+                                         "*": "＊"})
 
 
 @dataclass(frozen=True)
@@ -155,30 +159,52 @@ def ledger_period(params, *, today: datetime.date | None = None) -> tuple[dateti
     return datetime.date(year, 1, 1), datetime.date(year, 12, 31)
 
 
+def sheet_title(title: str) -> str:
+    """A name Excel accepts for a sheet: the characters it refuses (/ \\ : [ ] ? *) in their full-width forms,
+    no control characters, no apostrophe at either end, at most 31 characters, never empty."""
+    text = ILLEGAL_CHARACTERS_RE.sub("", str(title or "")).translate(_SHEET_TITLE_CHARACTERS).strip().strip("'")
+    return text[:31].strip() or _("Ledger")
+
+
 def _cell_value(column: LedgerColumn, value: Any) -> Any:
     if value is None:
         return ""
     if column.kind == "money":
         return float(value)
-    return value
+    return _clean(value)
+
+
+def _clean(value: Any) -> Any:
+    """Text without the control characters a workbook cannot hold (openpyxl raises IllegalCharacterError)."""
+    return ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
+
+
+def _as_text(sheet: Worksheet) -> None:
+    """Every string cell is text: a title, header, row or note starting with "=" is user text (a scheme's name,
+    a criterion's label, a record's note), never a formula (formula injection: =HYPERLINK(…), DDE). A ledger
+    writes no formulas of its own."""
+    for row in sheet.iter_rows():
+        for cell in row:
+            if cell.data_type == "f":
+                cell.data_type = "s"
 
 
 def ledger_xlsx(ledger: Ledger) -> bytes:
     """The ledger as a formatted, printable workbook."""
     workbook = Workbook()
     sheet = workbook.active
-    sheet.title = ledger.title[:31]
+    sheet.title = sheet_title(ledger.title)
     width = len(ledger.columns)
     last = get_column_letter(width)
-    sheet.append([ledger.title])
-    sheet.append([ledger.subtitle])
+    sheet.append([_clean(ledger.title)])
+    sheet.append([_clean(ledger.subtitle)])
     sheet.merge_cells(f"A1:{last}1")
     sheet.merge_cells(f"A2:{last}2")
     sheet["A1"].font = Font(bold=True, size=16)
     sheet["A1"].alignment = Alignment(horizontal="center", vertical="center")
     sheet.row_dimensions[1].height = 28
     sheet["A2"].font = Font(size=10, color="555555")
-    sheet.append([column.label for column in ledger.columns])
+    sheet.append([_clean(column.label) for column in ledger.columns])
     for index, column in enumerate(ledger.columns, start=1):
         cell = sheet.cell(row=3, column=index)
         cell.font, cell.fill, cell.border = Font(bold=True), _HEADER_FILL, _BORDER
@@ -193,8 +219,6 @@ def ledger_xlsx(ledger: Ledger) -> bytes:
                 cell.number_format = FORMATS[column.kind]
             if column.kind == "text":
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
-                if isinstance(cell.value, str) and cell.value.startswith("="):
-                    cell.data_type = "s"  # text that looks like a formula stays text
     if any(column.total for column in ledger.columns):
         cells = [_cell_value(column, ledger.totals.get(column.key)) if column.total else "" for column in
                  ledger.columns]
@@ -206,7 +230,8 @@ def ledger_xlsx(ledger: Ledger) -> bytes:
             if column.total:
                 cell.number_format = FORMATS[column.kind]
     for note in ledger.notes:
-        sheet.append([note])
+        sheet.append([_clean(note)])
+    _as_text(sheet)
     sheet.freeze_panes = "A4"
     sheet.print_title_rows = "3:3"
     sheet.page_setup.orientation = "landscape"
