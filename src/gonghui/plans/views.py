@@ -115,8 +115,8 @@ def plan_list(request: HttpRequest, pk: int) -> HttpResponse:
     if federation:
         below = selectors.plans_of(request.user, node).exclude(node=node)
         years = sorted(set(years) | set(below.values_list("year", flat=True).distinct()), reverse=True)
-        year = request.GET.get("year", "")
-        year = int(year) if year.isdigit() and int(year) in years else (years[0] if years else None)
+        year = _number(request.GET.get("year", ""))
+        year = year if year in years else (years[0] if years else None)
         page = Paginator(below.filter(year=year) if year else below.none(), PAGE_SIZE).get_page(
             request.GET.get("page"))
         context.update(page=page, year=year, years=years)
@@ -136,10 +136,16 @@ def _suggestion_rows(suggestions) -> list[dict]:
             for s in suggestions]
 
 
+def _number(text) -> int | None:
+    """A whole number written in ASCII digits, else None ("²".isdigit() is true but int("²") fails)."""
+    text = str(text or "").strip()
+    return int(text) if text.isascii() and text.isdigit() else None
+
+
 def _period_from(data, default_year: int) -> tuple[int, int]:
-    year, half = str(data.get("year", "")), str(data.get("half", "0"))
-    year = int(year) if year.isdigit() and services.MIN_YEAR <= int(year) <= services.MAX_YEAR else default_year
-    half = int(half) if half.isdigit() and int(half) in Half.values else Half.WHOLE_YEAR
+    year, half = _number(data.get("year", "")), _number(data.get("half", "0"))
+    year = year if year is not None and services.MIN_YEAR <= year <= services.MAX_YEAR else default_year
+    half = half if half in Half.values else Half.WHOLE_YEAR
     return year, half
 
 
