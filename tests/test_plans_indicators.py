@@ -25,7 +25,7 @@ from .conftest import make_member, make_node
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 START, END = datetime.date(2026, 1, 1), datetime.date(2026, 12, 31)
-MID_YEAR = datetime.date(2026, 7, 1)  # 182 of 365 days elapsed: pace is 49.9% of the target
+MID_YEAR = datetime.date(2026, 7, 1)  # 181 of 365 days completed before it: pace is 49.6% of the target
 
 
 class Calls:
@@ -92,16 +92,17 @@ def _row(plan, indicator, today):
 
 def test_it_computes_the_pro_rata_pace_of_a_count():
     assert pace_of(Decimal(12), START, END, datetime.date(2025, 12, 31)) == 0
-    assert pace_of(Decimal(365), START, END, datetime.date(2026, 1, 1)) == 1
-    assert pace_of(Decimal(365), START, END, datetime.date(2026, 2, 28)) == 59
+    assert pace_of(Decimal(365), START, END, datetime.date(2026, 1, 1)) == 0  # no day completed yet
+    assert pace_of(Decimal(365), START, END, datetime.date(2026, 1, 2)) == 1
+    assert pace_of(Decimal(365), START, END, datetime.date(2026, 2, 28)) == 58
     assert pace_of(Decimal(12), START, END, END) == 12
 
 
 @pytest.mark.parametrize(("actual", "comparator", "count", "today", "status"), [
     # ≥ a count: reached at any time → met; before the deadline against 0.9 × pace; after it → missed
     (12, "gte", True, MID_YEAR, MET),
-    (6, "gte", True, MID_YEAR, ON_TRACK),        # pace 5.98, 6 ≥ 5.39
-    (5.4, "gte", True, MID_YEAR, ON_TRACK),      # 5.4 ≥ 0.9 × 5.98 = 5.385
+    (6, "gte", True, MID_YEAR, ON_TRACK),        # pace 5.95, 6 ≥ 5.36
+    (5.4, "gte", True, MID_YEAR, ON_TRACK),      # 5.4 ≥ 0.9 × 5.95 = 5.355
     (5.3, "gte", True, MID_YEAR, AT_RISK),
     (0, "gte", True, datetime.date(2026, 1, 10), AT_RISK),
     (0, "gte", True, datetime.date(2025, 12, 1), ON_TRACK),  # before the period: nothing expected yet
@@ -118,7 +119,7 @@ def test_it_computes_the_pro_rata_pace_of_a_count():
     (6, "lte", False, datetime.date(2027, 1, 1), MISSED),
     (5, "lte", False, datetime.date(2027, 1, 1), MET),
     (13, "lte", True, MID_YEAR, MISSED),         # a count over its ceiling cannot come back
-    (7, "lte", True, MID_YEAR, AT_RISK),         # far ahead of the pace the ceiling allows (5.98 / 0.9 = 6.65)
+    (7, "lte", True, MID_YEAR, AT_RISK),         # far ahead of the pace the ceiling allows (5.95 / 0.9 = 6.61)
     (6, "lte", True, MID_YEAR, ON_TRACK),
     (None, "gte", True, MID_YEAR, NO_DATA),
 ])
@@ -133,7 +134,7 @@ def test_it_reads_the_at_risk_pace_from_the_settings(settings):
     settings.GONGHUI_PLANS = {**settings.GONGHUI_PLANS, "AT_RISK_PACE": 0.5}
     status, pace = judge(actual=Decimal("3.5"), target=Decimal(12), comparator="gte", count=True, start=START,
                          deadline=END, today=MID_YEAR)
-    assert status == ON_TRACK and pace.quantize(Decimal("0.01")) == Decimal("5.98")
+    assert status == ON_TRACK and pace.quantize(Decimal("0.01")) == Decimal("5.95")
 
 
 def test_it_judges_by_the_indicators_own_deadline(world, plan):

@@ -8,8 +8,9 @@ The status is judged against the indicator's deadline (or the end of the plan's 
 - no actual value (nothing entered, 0 ÷ 0, or a metric no installed module provides) → no_data;
 - ≥ target: reached → met; after the deadline and not reached → missed; before the deadline a count (a
   COUNT metric, or a hand-entered value whose unit is not %) is compared with its pro-rata pace, the target
-  times the elapsed share of the time from the period's start to the deadline: below AT_RISK_PACE × pace →
-  at_risk, else on_track; a rate (%) below its target → at_risk.
+  times the share of the days from the period's start to the deadline completed before today (0 on the first
+  day: nothing can be expected before any of the period has passed; the whole target on the deadline):
+  below AT_RISK_PACE × pace → at_risk, else on_track; a rate (%) below its target → at_risk.
 - ≤ target (a ceiling): after the deadline, within it → met and above it → missed. Before the deadline a
   count above the ceiling is already missed (counts only grow), a count above pace ÷ AT_RISK_PACE is at
   risk, otherwise on track; a rate above the ceiling is at risk, within it on track.
@@ -100,12 +101,13 @@ def deadline_of(indicator: Indicator, plan: Plan) -> datetime.date:
 
 
 def pace_of(target: Decimal, start: datetime.date, deadline: datetime.date, today: datetime.date) -> Decimal:
-    """The target times the share of [start, deadline] elapsed by the end of `today`."""
-    if today < start:
+    """The target times the share of the days of [start, deadline] completed before `today` (0 on the first
+    day: a new plan's counts open on track, not at risk), the whole target from the deadline on."""
+    if today <= start:
         return Decimal(0)
     if today >= deadline:
         return target
-    return target * ((today - start).days + 1) / ((deadline - start).days + 1)
+    return target * (today - start).days / ((deadline - start).days + 1)
 
 
 def judge(*, actual: Decimal | None, target: Decimal, comparator: str, count: bool, start: datetime.date,
