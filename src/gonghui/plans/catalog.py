@@ -140,7 +140,7 @@ def _women_items(festival_title="开展“三八”妇女节活动") -> tuple[Te
         _i(S.WOMEN, "组织女职工健康体检", "女职工“两癌”筛查和妇科体检应检尽检。",
            "与单位协调安排女职工专项体检，做好体检情况登记。", T.MONTHS, months=[5], role=R.WOMEN_DIRECTOR),
         _i(S.WOMEN, "落实女职工特殊权益保护", "女职工权益保护专项集体合同有效落实。",
-           "宣传《女职工劳动保护特别规定》，检查经期、孕期、产期、哺乳期“四期”保护落实情况。", T.HALF_YEARLY,
+           "宣传《女职工劳动保护特别规定》，检查经期、孕期、产期、哺乳期、更年期“五期”保护落实情况。", T.HALF_YEARLY,
            role=R.WOMEN_DIRECTOR),
     )
 
