@@ -102,6 +102,10 @@ def test_it_derives_the_end_the_effective_day_and_the_status(world):
     assert contract.effective_on == D(2024, 3, 14)
     assert contract.renewal_opens_on == D(2026, 12, 1)  # the last 90 days, 28 February included
     assert contract.status_on(D(2024, 2, 29)) == ContractStatus.PENDING
+    # started on 1 March but in force only once effective: no objection within 15 days of filing (§47)
+    assert contract.in_force_from == D(2024, 3, 14)
+    assert contract.status_on(D(2024, 3, 13)) == ContractStatus.PENDING
+    assert contract.status_on(D(2024, 3, 14)) == ContractStatus.IN_FORCE
     assert contract.status_on(D(2026, 11, 30)) == ContractStatus.IN_FORCE
     assert contract.status_on(D(2026, 12, 1)) == ContractStatus.EXPIRING
     assert contract.status_on(D(2027, 2, 28)) == ContractStatus.EXPIRING
@@ -142,7 +146,8 @@ def test_it_updates_and_deletes_with_audit_entries_and_recomputes_the_end(world)
 def _independent_rate(node, day):
     with_union = [u for u in Unit.objects.all() if u.path.startswith(node.path) and u.covering_union_id]
     covered = [u for u in with_union
-               if any(c.kind in ("wage", "comprehensive") and c.starts_on <= day <= c.ends_on
+               if any(c.kind in ("wage", "comprehensive") and c.effective_on is not None
+                      and max(c.starts_on, c.effective_on) <= day <= c.ends_on
                       for c in u.collective_contracts.all())]
     return Decimal(len(covered) * 100) / Decimal(len(with_union))
 
@@ -153,10 +158,13 @@ def test_it_computes_the_wage_agreement_rate_as_an_independent_count(world):
                                       area_node=world.joint_a, covering_union=world.joint_a)
     org_services.unit_create(actor=None, name="无工会小店", credit_code=VALID_CODES[5], kind="enterprise",
                              ownership="private", industry="F", staff_count=5, women_count=1, area_node=world.street_a)
-    make_contract(world.union_a, signed_on=D(2025, 1, 1))                            # in force at the end of 2025
-    make_contract(world.joint_a, kind="women", units=[world.shop_a, shop_2], signed_on=D(2025, 3, 1))  # not wages
-    make_contract(world.joint_a, kind="comprehensive", units=[shop_2], signed_on=D(2023, 1, 1), term_years=2)  # over
-    make_contract(world.union_b, signed_on=D(2024, 6, 1))                            # ended 2025-05-31
+    make_contract(world.union_a, signed_on=D(2025, 1, 1), filed_on=D(2025, 1, 5))   # in force at the end of 2025
+    make_contract(world.joint_a, kind="women", units=[world.shop_a, shop_2], signed_on=D(2025, 3, 1),
+                  filed_on=D(2025, 3, 2))                                            # not wages
+    make_contract(world.joint_a, kind="comprehensive", units=[shop_2], signed_on=D(2023, 1, 1), term_years=2,
+                  filed_on=D(2023, 1, 3))                                            # over
+    make_contract(world.union_b, signed_on=D(2024, 6, 1), filed_on=D(2024, 6, 5))   # ended 2025-05-31
+    make_contract(world.union_b, signed_on=D(2025, 6, 1))                            # never filed: not in force
     metric = contrib.metric("rights.wage_agreement_rate")
     assert metric.default_target == Decimal("90") and "90%" in metric.source
     for node in (world.county, world.street_a, world.street_b, world.joint_a):
@@ -178,13 +186,14 @@ def test_it_suggests_renewing_a_contract_that_expires_and_not_one_that_runs_on(w
     rights = [item for item in items if item.key.startswith("rights.")]
     assert [item.title for item in rights] == ["续签《甲中学集体合同》"]
     item = rights[0]
-    assert item.section == "rights" and item.timing.timing == "months" and item.timing.months == (12,)
+    # one renewal: a single occurrence, due when the contract ends (within the plan's year)
+    assert item.section == "rights" and item.timing.timing == "date" and item.timing.due_on == D(2025, 12, 31)
     assert "2026年2月28日" in item.source and "3个月" in item.source
     assert item.evidence == "rights.contract:comprehensive"
     assert item.key == f"rights.renew:{expiring.pk}:2025"
     # in 2026 the window runs from 1 December 2025 to the end of February
-    assert [i.timing.months for i in contrib.suggestions(world.union_a, 2026) if i.key.startswith("rights.")] \
-        == [(1, 2)]
+    assert [i.timing.due_on for i in contrib.suggestions(world.union_a, 2026) if i.key.startswith("rights.")] \
+        == [D(2026, 2, 28)]
     assert not [i for i in contrib.suggestions(world.union_a, 2024) if i.key.startswith("rights.")]
 
 
@@ -213,10 +222,10 @@ def test_it_gives_a_federation_one_item_for_its_subtrees_expiring_contracts(worl
 # --- summary ---------------------------------------------------------------------------------------------------------
 
 def test_it_states_the_summary_facts_from_the_contracts(world):
-    make_contract(world.union_a, kind="wage", signed_on=D(2025, 1, 5))
-    make_contract(world.union_a, kind="women", signed_on=D(2024, 3, 1), term_years=3)
-    make_contract(world.joint_a, kind="comprehensive", signed_on=D(2025, 7, 1), term_years=3)
-    make_contract(world.union_b, kind="wage", signed_on=D(2025, 2, 1))
+    make_contract(world.union_a, kind="wage", signed_on=D(2025, 1, 5), filed_on=D(2025, 1, 8))
+    make_contract(world.union_a, kind="women", signed_on=D(2024, 3, 1), term_years=3, filed_on=D(2024, 3, 5))
+    make_contract(world.joint_a, kind="comprehensive", signed_on=D(2025, 7, 1), term_years=3, filed_on=D(2025, 7, 3))
+    make_contract(world.union_b, kind="wage", signed_on=D(2025, 2, 1), filed_on=D(2025, 2, 3))
     parts = [part for part in contrib.summary_parts(world.street_a, Period(2025)) if "contracts_in_force" in part.facts]
     assert len(parts) == 1
     facts = parts[0].facts
@@ -274,16 +283,23 @@ def test_it_lists_a_subtrees_contracts_in_a_fixed_number_of_queries(client, worl
 def test_it_filters_the_list_by_status_and_kind(client, world):
     today = timezone.localdate()
     client.force_login(world.chair_a)
-    expiring = make_contract(world.union_a, title="快到期", signed_on=today - datetime.timedelta(days=300))
-    running = make_contract(world.union_a, title="有效", kind="comprehensive", signed_on=today, term_years=3)
-    expired = make_contract(world.union_a, title="已到期", signed_on=today - datetime.timedelta(days=800))
+
+    def filed(days_ago: int, **fields):  # filed on the day it was signed: effective 15 days later
+        day = today - datetime.timedelta(days=days_ago)
+        return make_contract(world.union_a, signed_on=day, filed_on=day, **fields)
+
+    expiring = filed(300, title="快到期")
+    running = filed(20, title="有效", kind="comprehensive", term_years=3)
+    expired = filed(800, title="已到期")
+    unfiled = make_contract(world.union_a, title="未备案", kind="women", signed_on=today - datetime.timedelta(days=20))
     url = reverse("rights:contract_list", args=[world.union_a.pk])
 
     def shown(**query):
         return {c.pk for c in client.get(url, query).context["page"].object_list}
 
-    assert shown() == {expiring.pk, running.pk, expired.pk}
+    assert shown() == {expiring.pk, running.pk, expired.pk, unfiled.pk}
     assert shown(status="in_force") == {expiring.pk, running.pk}
+    assert shown(status="pending") == {unfiled.pk}
     assert shown(status="expiring") == {expiring.pk}
     assert shown(status="expired") == {expired.pk}
     assert shown(kind="comprehensive") == {running.pk}

@@ -49,8 +49,14 @@ def add_years(day: datetime.date, years: int) -> datetime.date:
 
 
 def end_of_term(starts_on: datetime.date, term_years: int) -> datetime.date:
-    """The last day of a term of whole years: a contract from 2025-01-01 for 1 year runs to 2025-12-31."""
-    return add_years(starts_on, term_years) - datetime.timedelta(days=1)
+    """The last day of a term of whole years: a contract from 2025-01-01 for 1 year runs to 2025-12-31. A term
+    from 29 February runs to the day before 1 March of a year without that day (民法典 §202: with no
+    corresponding day the term ends at the end of the month), i.e. to 28 February."""
+    try:
+        after = starts_on.replace(year=starts_on.year + term_years)
+    except ValueError:  # 29 February
+        after = datetime.date(starts_on.year + term_years, 3, 1)
+    return after - datetime.timedelta(days=1)
 
 
 class CollectiveContract(TimeStampedModel):
@@ -103,10 +109,18 @@ class CollectiveContract(TimeStampedModel):
         """The first day on which renewal may be asked for (the last 90 days of the term)."""
         return self.ends_on - datetime.timedelta(days=rule("RENEWAL_WINDOW_DAYS") - 1)
 
+    @property
+    def in_force_from(self) -> datetime.date | None:
+        """The first day in force: the later of its start and the day it takes effect (filed, and no objection
+        within 15 days: 集体合同规定 §47); None while it has not been filed."""
+        if self.effective_on is None:
+            return None
+        return max(self.starts_on, self.effective_on)
+
     def status_on(self, day: datetime.date) -> str:
         if day > self.ends_on:
             return ContractStatus.EXPIRED
-        if day < self.starts_on:
+        if self.in_force_from is None or day < self.in_force_from:
             return ContractStatus.PENDING
         if day >= self.renewal_opens_on:
             return ContractStatus.EXPIRING

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
-from django.db.models import Sum
+from django.db.models import Exists, OuterRef, Sum
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -64,45 +64,61 @@ def _window_months(start: datetime.date, end: datetime.date, year: int) -> tuple
 
 
 def due_for_renewal(node, year: int):
-    """Contracts under the node whose renewal window (the last 90 days of the term) meets `year`, and which no
-    later contract of the same kind and union already follows."""
+    """Contracts under the node that no later contract of the same kind and union follows, and that either
+    have their renewal window (the last 90 days of the term) meeting `year` or have already expired before it
+    (a lapsed contract: the unit has none in force, the most urgent renewal). One query: the follow-up is an
+    EXISTS on contract_union_kind_idx."""
     window = datetime.timedelta(days=rule("RENEWAL_WINDOW_DAYS") - 1)
-    first, last = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
-    rows = (CollectiveContract.objects.filter(path__under=node.path, ends_on__gte=first, ends_on__lte=last + window)
-            .select_related("union").order_by("ends_on", "path", "id"))
-    followed = set(CollectiveContract.objects.filter(path__under=node.path, ends_on__gte=first)
-                   .values_list("union_id", "kind", "starts_on"))
-    result = []
-    for contract in rows:
-        if any(union == contract.union_id and kind == contract.kind and starts > contract.starts_on
-               for union, kind, starts in followed):
-            continue  # already renewed
-        result.append(contract)
-    return result
+    last = datetime.date(year, 12, 31)
+    renewed = CollectiveContract.objects.filter(union=OuterRef("union"), kind=OuterRef("kind"),
+                                                starts_on__gt=OuterRef("starts_on"))
+    return list(CollectiveContract.objects.filter(path__under=node.path, ends_on__lte=last + window)
+                .exclude(Exists(renewed)).select_related("union").order_by("ends_on", "path", "id"))
+
+
+def _lapsed(contract: CollectiveContract, year: int) -> bool:
+    return contract.ends_on < datetime.date(year, 1, 1)
 
 
 def _renewal_item(contract: CollectiveContract, year: int) -> Suggestion:
     opens, ends = renewal_window(contract)
-    months = _window_months(opens, ends, year)
+    kind = KIND_ZH[contract.kind]
+    filing = f"经职代会通过并在签订后{rule('FILING_DAYS')}日内报送备案"
+    if _lapsed(contract, year):
+        # expired without a successor: renew within the first quarter, as an overdue 换届 is
+        title = f"尽快重新签订《{contract.title}》（已过期）"
+        source = (f"《{contract.title}》已于{_cn(ends)}期满，尚未续签，期满后无有效的{kind}"
+                  f"（{rule('RENEWAL_SOURCE')}）")
+        target = f"一季度内重新签订{kind}，{filing}"
+        due_on = datetime.date(year, 3, 31)
+    else:
+        # one renewal in the window: a single occurrence due on the day the contract ends (within the year)
+        title = f"续签《{contract.title}》"
+        source = (f"《{contract.title}》于{_cn(ends)}期满，续订协商可自{_cn(opens)}起提出"
+                  f"（{rule('RENEWAL_SOURCE')}）")
+        target = f"期满前完成{kind}的续签，{filing}"
+        due_on = min(ends, datetime.date(year, 12, 31))
     return Suggestion(
-        key=f"rights.renew:{contract.pk}:{year}", section=Section.RIGHTS, title=f"续签《{contract.title}》",
-        source=(f"《{contract.title}》于{_cn(ends)}期满，续订协商可自{_cn(opens)}起提出"
-                f"（{rule('RENEWAL_SOURCE')}）"),
-        target=f"期满前完成{KIND_ZH[contract.kind]}的续签，经职代会通过并在签订后{rule('FILING_DAYS')}日内报送备案",
+        key=f"rights.renew:{contract.pk}:{year}", section=Section.RIGHTS, title=title, source=source,
+        target=target,
         measures="提出续订要求，确定双方协商代表，开展集体协商，草案提交职代会审议通过后签订并报人社部门备案",
-        timing=SuggestedTiming(timing=Timing.MONTHS, months=months),
+        timing=SuggestedTiming(timing=Timing.DATE, due_on=due_on),
         responsible_role=OfficerRole.CHAIR, evidence=f"{SOURCE_KEY}:{contract.kind}")
 
 
 def _federation_item(node, year: int, due: list[CollectiveContract]) -> Suggestion:
-    months = sorted({month for contract in due for month in _window_months(*renewal_window(contract), year)})
-    names = "、".join(f"{contract.union.name}《{contract.title}》（{contract.ends_on:%Y-%m-%d}期满）"
-                     for contract in due[:5])
+    # the months of the windows within the year; lapsed contracts are followed up from January
+    months = sorted({month for contract in due for month in _window_months(*renewal_window(contract), year)}
+                    | ({1} if any(_lapsed(contract, year) for contract in due) else set()))
+    names = "、".join(f"{contract.union.name}《{contract.title}》（{_cn(contract.ends_on)}期满"
+                     + ("，已过期）" if _lapsed(contract, year) else "）") for contract in due[:5])
     more = f"等{len(due)}份" if len(due) > 5 else f"共{len(due)}份"
+    lapsed = sum(1 for contract in due if _lapsed(contract, year))
     return Suggestion(
         key=f"rights.renew_subtree:{node.pk}:{year}", section=Section.RIGHTS,
         title=f"督促所属工会续签到期集体合同（{len(due)}份）",
-        source=f"所属工会的集体合同{year}年进入续订期：{names}{more}（{rule('RENEWAL_SOURCE')}）",
+        source=(f"所属工会的集体合同{year}年进入续订期或已过期未续签：{names}{more}"
+                + (f"，其中{lapsed}份已过期" if lapsed else "") + f"（{rule('RENEWAL_SOURCE')}）"),
         target="到期集体合同全部按时续签并备案", measures="逐家提醒续订，指导开展集体协商，跟踪备案情况",
         timing=SuggestedTiming(timing=Timing.MONTHS, months=tuple(months)),
         responsible_role=OfficerRole.CHAIR, evidence=SOURCE_KEY)

@@ -39,17 +39,25 @@ def get_contract_for_user(user, pk: int, permission: str = "rights.view") -> Col
 
 def status_q(status: str, today: datetime.date) -> Q:
     """A filter for the list: in force (expiring ones included), expiring within the renewal window, expired,
-    not yet in force."""
+    not yet in force (before its start, not filed, or within the 15 days the labour bureau may object), as
+    CollectiveContract.status_on says."""
     window = datetime.timedelta(days=rule("RENEWAL_WINDOW_DAYS") - 1)
     if status == "in_force":
-        return Q(starts_on__lte=today, ends_on__gte=today)
+        return in_force_q(today)
     if status == "expiring":
-        return Q(starts_on__lte=today, ends_on__gte=today, ends_on__lte=today + window)
+        return in_force_q(today) & Q(ends_on__lte=today + window)
     if status == "expired":
         return Q(ends_on__lt=today)
     if status == "pending":
-        return Q(starts_on__gt=today)
+        return Q(ends_on__gte=today) & (Q(starts_on__gt=today) | Q(effective_on__isnull=True)
+                                        | Q(effective_on__gt=today))
     return Q()
+
+
+def in_force_q(day: datetime.date, prefix: str = "") -> Q:
+    """In force on `day`: started, filed and effective (no objection within 15 days: 集体合同规定 §47), not
+    ended. A contract never filed has no effective_on and is never in force."""
+    return Q(**{f"{prefix}starts_on__lte": day, f"{prefix}effective_on__lte": day, f"{prefix}ends_on__gte": day})
 
 
 def contracts(user, node: OrgNode, *, status: str = "", kind: str = "",
@@ -65,7 +73,7 @@ def contracts(user, node: OrgNode, *, status: str = "", kind: str = "",
 # Counts for plans and summaries: a node's whole subtree, the caller has already checked access.
 
 def in_force_at(node: OrgNode, day: datetime.date) -> QuerySet[CollectiveContract]:
-    return CollectiveContract.objects.filter(path__under=node.path, starts_on__lte=day, ends_on__gte=day)
+    return CollectiveContract.objects.filter(in_force_q(day), path__under=node.path)
 
 
 def units_with_union(node: OrgNode) -> QuerySet[Unit]:
@@ -74,8 +82,7 @@ def units_with_union(node: OrgNode) -> QuerySet[Unit]:
 
 def units_covered_at(node: OrgNode, day: datetime.date, kinds=None) -> QuerySet[Unit]:
     """The units with a union under the node that a contract (of `kinds`, else any) in force on `day` covers."""
-    contracts_in_force = CollectiveContract.objects.filter(units=OuterRef("pk"), starts_on__lte=day,
-                                                           ends_on__gte=day)
+    contracts_in_force = CollectiveContract.objects.filter(in_force_q(day), units=OuterRef("pk"))
     if kinds:
         contracts_in_force = contracts_in_force.filter(kind__in=kinds)
     return units_with_union(node).filter(Exists(contracts_in_force))
