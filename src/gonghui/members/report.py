@@ -51,7 +51,7 @@ CHECKS = {
 
 def membership_rate(node: OrgNode, period: Period) -> Decimal | None:
     coverage = shared(("orgs.coverage", node.path), lambda: org_selectors.coverage(node))
-    return percent(coverage.members, coverage.staff_covered)
+    return percent(coverage.working_members, coverage.staff_covered)
 
 
 def joined_in(node: OrgNode, period: Period):
@@ -98,8 +98,10 @@ class MembersContribution(Contribution):
         return [
             Metric(key="members.membership_rate", label=_("Membership rate"), unit="%",
                    section=Section.ORGANISATION, kind=MetricKind.RATE, compute=membership_rate,
-                   default_target=Decimal("95"), source="入会率 = 会员数 ÷ 已建会单位职工数（常用目标 ≥ 95%）",
-                   help=_("Members ÷ staff of the units with a union, as the records stand now.")),
+                   default_target=Decimal("95"),
+                   source="入会率 = 在职会员数（不含保留会籍会员）÷ 已建会单位职工数（常用目标 ≥ 95%）",
+                   help=_("Members who are staff (members with retained membership left out) ÷ staff of the "
+                          "units with a union, as the records stand now.")),
             Metric(key="members.new_members", label=_("New members recruited"), unit="人",
                    section=Section.ORGANISATION, kind=MetricKind.COUNT, compute=new_members,
                    source="会员入会记录（入会日期在期内）",
@@ -155,10 +157,13 @@ class MembersContribution(Contribution):
 
     def summary(self, node: OrgNode, period: Period) -> list[SummaryPart]:
         coverage = shared(("orgs.coverage", node.path), lambda: org_selectors.coverage(node))
-        rate = percent(coverage.members, coverage.staff_covered)
+        rate = percent(coverage.working_members, coverage.staff_covered)
         tally = coverage.tally
+        retained = coverage.members - coverage.working_members
         facts = {
             "members.members": coverage.members,
+            "members.working_members": coverage.working_members,
+            "members.retained": retained,
             "members.staff_covered": coverage.staff_covered,
             "members.membership_rate": rate,
             "members.women": tally["women"],
@@ -167,19 +172,32 @@ class MembersContribution(Contribution):
             "members.front_line": tally["front_line"],
             "members.retired": tally["retired"],
         }
-        text = (f"现有会员{coverage.members}人，已建会单位职工{coverage.staff_covered}人，入会率{rate_text(rate)}；"
-                f"其中女会员{tally['women']}人，农民工会员{tally['migrant']}人，新就业形态劳动者会员"
-                f"{tally['new_form']}人，一线职工会员{tally['front_line']}人。")
-        parts = [SummaryPart(section="facts", order=20, paragraphs=[text], facts=facts)]
+        # only the figures that are not zero (a sentence of zeros is deleted by hand)
+        clauses = [f"现有会员{coverage.members}人" + (f"（其中保留会籍{retained}人）" if retained else "")]
+        if coverage.staff_covered:
+            clauses.append(f"已建会单位职工{coverage.staff_covered}人，入会率{rate_text(rate)}")
+        among = "，".join(f"{label}{tally[key]}人" for key, label in (
+            ("women", "女会员"), ("migrant", "农民工会员"), ("new_form", "新就业形态劳动者会员"),
+            ("front_line", "一线职工会员")) if tally[key])
+        text = "，".join(clauses) + (f"；其中{among}" if among else "") + "。"
+        parts = [SummaryPart(section="facts", order=20, paragraphs=[text] if coverage.members else [],
+                             facts=facts)]
 
         joined = joined_in(node, period).count()
         moves = Transfer.objects.filter(status=TransferStatus.RECEIVED, decided_on__gte=period.start,
                                         decided_on__lte=period.end)
         received = moves.filter(to_path__under=node.path).exclude(from_path__under=node.path).count()
         sent = moves.filter(from_path__under=node.path).exclude(to_path__under=node.path).count()
-        text = f"{period.label}发展新会员{joined}人；办理会籍转入{received}人、转出{sent}人。"
-        parts.append(SummaryPart(section=Section.ORGANISATION, order=20, paragraphs=[text], facts={
-            "members.new_members": joined, "members.transfers_in": received, "members.transfers_out": sent}))
+        transfers = "、".join(text for count, text in ((received, f"转入{received}人"), (sent, f"转出{sent}人"))
+                             if count)
+        sentences = [f"{period.label}发展新会员{joined}人" if joined else "",
+                     f"办理会籍{transfers}" if transfers else ""]
+        text = "；".join(sentence for sentence in sentences if sentence)
+        if text and not joined:
+            text = f"{period.label}{text}"
+        parts.append(SummaryPart(section=Section.ORGANISATION, order=20, paragraphs=[f"{text}。"] if text else [],
+                                 facts={"members.new_members": joined, "members.transfers_in": received,
+                                        "members.transfers_out": sent}))
 
         # by the records' own path (the women's path when written; indexed), so no join to a million members
         checked = WomenRecord.objects.filter(path__under=node.path).aggregate(
@@ -187,12 +205,12 @@ class MembersContribution(Contribution):
                                                last_gynaecological_check__lte=period.end)),
             general=Count("id", filter=Q(last_general_check__gte=period.start, last_general_check__lte=period.end)))
         share = percent(tally["women"], coverage.members)
-        text = (f"现有女会员{tally['women']}人，占会员总数的{rate_text(share)}。" if share is not None
-                else f"现有女会员{tally['women']}人。")
-        if checked["gynaecological"] or checked["general"]:
-            text += (f"{period.label}组织女职工妇科检查{checked['gynaecological']}人、健康体检"
-                     f"{checked['general']}人（按女职工档案登记的最近检查日期统计）。")
-        parts.append(SummaryPart(section=Section.WOMEN, order=10, paragraphs=[text], facts={
+        text = f"现有女会员{tally['women']}人，占会员总数的{rate_text(share)}。" if tally["women"] else ""
+        done = "、".join(f"{name}{checked[kind]}人" for kind, name in (("gynaecological", "妇科检查"),
+                                                                      ("general", "健康体检")) if checked[kind])
+        if done:
+            text += f"{period.label}组织女职工{done}（按女职工档案登记的最近检查日期统计）。"
+        parts.append(SummaryPart(section=Section.WOMEN, order=10, paragraphs=[text] if text else [], facts={
             "members.women": tally["women"], "members.women_share": share,
             "members.gynaecological_checks": checked["gynaecological"],
             "members.general_checks": checked["general"]}))

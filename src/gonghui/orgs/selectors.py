@@ -192,9 +192,16 @@ class Coverage:
         return self.tally["members"]
 
     @property
+    def working_members(self) -> int:
+        """Members who are staff of their unit: the members less those with 保留会籍 (retirees, the unemployed,
+        members of a closed unit), who are not staff of any covered unit (DOMAIN.md, Members)."""
+        return self.members - self.tally["retained"]
+
+    @property
     def membership_rate(self) -> float | None:
-        """入会率 = members ÷ staff of covered units."""
-        return _rate(self.members, self.staff_covered)
+        """入会率 = members who are staff ÷ staff of covered units (DOMAIN.md, Coverage): members with 保留会籍
+        are counted apart, not over the staff."""
+        return _rate(self.working_members, self.staff_covered)
 
     @property
     def members_by_status(self) -> dict[str, int]:
@@ -218,6 +225,7 @@ class Coverage:
             "founding_rate_min_staff": rate(self.founding_rate_min_staff),
             "staff_covered": self.staff_covered,
             "members": self.members,
+            "working_members": self.working_members,
             "membership_rate": rate(self.membership_rate),
             "women_members": self.tally["women"],
             "migrant_members": self.tally["migrant"],

@@ -29,7 +29,9 @@ With --json, one JSON object is printed with these keys:
   founding_rate_min_staff            units_min_staff_with_union / units_min_staff (建会率, 25+ staff)
   staff_covered                      staff of the units that have a union
   members                            members (status active, in transfer or retained)
-  membership_rate                    members / staff_covered (入会率), or null
+  working_members                    members less those with 保留会籍 (status retained: retirees, the
+                                     unemployed), i.e. the members who are staff
+  membership_rate                    working_members / staff_covered (入会率), or null
   women_members, migrant_members (农民工), new_form_members (新就业形态), front_line_members,
   retired_members                    members among them
   members_by_status                  {status: records}: applicant, active, in_transfer, retained,
@@ -97,6 +99,7 @@ class Command(DescribedCommand):
             (f"建会率（{f['min_staff']}人以上）", pct(f["founding_rate_min_staff"])),
             ("已建会单位职工数", f"{f['staff_covered']:,}"),
             ("会员数", f"{f['members']:,}"),
+            ("在职会员（不含保留会籍）", f"{f['working_members']:,}"),
             ("入会率", pct(f["membership_rate"])),
             ("女会员", f"{f['women_members']:,}"),
             ("农民工会员", f"{f['migrant_members']:,}"),
