@@ -1,9 +1,9 @@
 """Activities' and honours' part of plans and summaries (issue 5 §3, §4, §6), through plans/contrib.py.
 
-- Metrics: 开展活动 (activities of the subtree starting in the period, cancelled ones left out — the activity
-  ledger's rule) and 参与活动 人次 (the check-ins the services keep on each activity, as the ledger sums them),
-  one aggregate over the indexed (path, starts_at) range; 获得表彰 (honours awarded in the period) from
-  activities/stats.py.
+- Metrics: 开展活动 (activities of the subtree starting in the period that have started by now, cancelled
+  ones left out — the activity ledger's rule, and the evidence's) and 参与活动 人次 (the check-ins the services
+  keep on each activity, as the ledger sums them), one aggregate over the indexed (path, starts_at) range;
+  获得表彰 (honours awarded in the period) from activities/stats.py.
 - Summary: activities by kind with their 人次 (and, below federations, the members who took part), the
   competitions and their prizes (culture); the honours of the period (the union's own building).
 - Evidence: `activities.activity` (kinds = ActivityKind; an activity counts once it has started and was not
@@ -44,12 +44,18 @@ from .selectors import get_activity_for_user
 ONE_DAY = datetime.timedelta(days=1)
 
 
+def held_in(node, start: datetime.date, end: datetime.date):
+    """Activities of the subtree starting in [start, end] that were held: not cancelled (the ledger's rule) and
+    already started — one planned for later in the period is not yet 开展."""
+    return activities_in(node, start, end).filter(starts_at__lte=timezone.now())
+
+
 def activity_figures(node, period: Period) -> dict:
     """{"by_kind": {kind: {"activities", "person_times"}}, "total": {the same, and "participants" for a union or
     group}} as the activity ledger counts them: one GROUP BY on activity_path_start_idx with the 人次 the services
     keep on each activity. The distinct members who took part (the ledger's 人数) need the participations, so they
     are counted below federations only (a district's year holds millions of check-ins)."""
-    held = activities_in(node, period.start, period.end)
+    held = held_in(node, period.start, period.end)
     rows = {row["kind"]: {"activities": row["activities"], "person_times": row["person_times"]}
             for row in held.order_by().values("kind").annotate(
                 activities=Count("id"), person_times=Coalesce(Sum("attended_count"), 0))}
@@ -67,9 +73,10 @@ def honour_stats(node, period: Period) -> dict:
 
 
 def _held(node, period: Period) -> dict:
-    """Activities and 人次 as the activity ledger counts them (its rows; the check-ins the services keep on
-    each activity), in one query on activity_path_start_idx without reading the participations."""
-    return activities_in(node, period.start, period.end).aggregate(
+    """Activities held (started, not cancelled) and 人次 as the activity ledger counts them (its rows; the
+    check-ins the services keep on each activity), in one query on activity_path_start_idx without reading the
+    participations."""
+    return held_in(node, period.start, period.end).aggregate(
         activities=Count("id"), person_times=Coalesce(Sum("attended_count"), 0))
 
 
@@ -95,7 +102,7 @@ def _activity_record(activity) -> EvidenceRecord:
 
 def find_activities(node, start: datetime.date, end: datetime.date, kind: str = ""):
     """Activities of the subtree starting in [start, end] that were held: not cancelled, already started."""
-    rows = activities_in(node, start, end).filter(starts_at__lte=timezone.now())
+    rows = held_in(node, start, end)
     if kind:
         rows = rows.filter(kind=kind)
     return [_activity_record(activity) for activity in
@@ -104,7 +111,7 @@ def find_activities(node, start: datetime.date, end: datetime.date, kind: str = 
 
 def activity_days(node, start: datetime.date, end: datetime.date, kind: str = "") -> dict[datetime.date, int]:
     """The held activities of find_activities counted by local day: one GROUP BY on activity_path_start_idx."""
-    rows = activities_in(node, start, end).filter(starts_at__lte=timezone.now())
+    rows = held_in(node, start, end)
     if kind:
         rows = rows.filter(kind=kind)
     return dict(rows.annotate(day=TruncDate("starts_at", tzinfo=timezone.get_current_timezone()))
@@ -147,8 +154,8 @@ class ActivitiesContribution(Contribution):
     def metrics(self) -> list[Metric]:
         return [
             Metric(key="activities.activities", label=_("Activities held"), unit="次", section=Section.CULTURE,
-                   kind=MetricKind.COUNT, compute=activities_count, source="活动台账（不含已取消的活动）",
-                   help=_("Activities organised in the subtree that start within the period, cancelled ones "
+                   kind=MetricKind.COUNT, compute=activities_count, source="活动台账（已开始的活动，不含已取消的活动）",
+                   help=_("Activities of the subtree held within the period: started by now, cancelled ones "
                           "left out.")),
             Metric(key="activities.participants", label=_("Attendance at activities (person-times)"),
                    unit="人次", section=Section.CULTURE, kind=MetricKind.COUNT, compute=person_times,
