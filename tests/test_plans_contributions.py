@@ -132,7 +132,9 @@ def test_it_computes_membership_and_new_members_from_the_member_records(world):
     assert value("members.new_members", world.union_a, H1) == 2
 
     for node in (world.street_a, world.county):
-        members = sum(1 for m in Member.objects.all() if m.path.startswith(node.path) and m.status in MEMBER_STATUSES)
+        # members with 保留会籍 (retained) are not staff: 入会率 counts the working members over the staff
+        members = sum(1 for m in Member.objects.all() if m.path.startswith(node.path) and m.status in MEMBER_STATUSES
+                      and m.status != "retained")
         staff = sum(u.staff_count for u in Unit.objects.all()
                     if u.path.startswith(node.path) and u.covering_union_id)
         assert value("members.membership_rate", node) == (Decimal(members * 100) / staff).quantize(Decimal("0.01"))
@@ -325,7 +327,7 @@ def test_it_suggests_the_re_election_when_the_term_falls_due(world):
     item = keyed(world.union_a, 2026)[f"orgs.re_election:{world.union_a.pk}:2026"]
     assert item.section == Section.ORGANISATION and "按期" in item.title
     assert item.timing.timing == Timing.DATE and item.timing.due_on == datetime.date(2026, 3, 1)
-    assert "工会法" in item.source and "2026年03月01日届满" in item.source
+    assert "工会法" in item.source and "2026年3月1日届满" in item.source
     assert f"orgs.re_election:{world.union_a.pk}:2025" not in keyed(world.union_a, 2025)
     overdue = keyed(world.union_a, 2027)[f"orgs.re_election:{world.union_a.pk}:2027"]
     assert "逾期" in overdue.title and overdue.timing.due_on == datetime.date(2027, 3, 31)

@@ -95,8 +95,13 @@ def term_due_q(year: int) -> Q:
     return due
 
 
+def cn_date(day: datetime.date) -> str:
+    """2025年3月1日: 月、日不编虚位 (GB/T 9704-2012 §7.3.5.4)."""
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
 def _describe_term(node: OrgNode) -> str:
-    return f"本届任期自{node.term_start:%Y年%m月%d日}起{node.term_years}年，{node.term_end:%Y年%m月%d日}届满"
+    return f"本届任期自{cn_date(node.term_start)}起{node.term_years}年，{cn_date(node.term_end)}届满"
 
 
 class OrgsContribution(Contribution):
@@ -142,7 +147,8 @@ class OrgsContribution(Contribution):
                 section=Section.ORGANISATION,
                 title="尽快完成换届选举（已逾期）" if overdue else "按期完成换届选举",
                 source=f"{SOURCE_TERM}；记录：{node.name}{_describe_term(node)}",
-                target=f"{'一季度内' if overdue else f'{term_end:%m月%d日}前'}选举产生新一届工会委员会，报上级工会审批",
+                target=(f"{'一季度内' if overdue else f'{term_end.month}月{term_end.day}日前'}"
+                        "选举产生新一届工会委员会，报上级工会审批"),
                 measures="制定换届工作方案，报上级工会同意后召开会员（代表）大会，差额选举委员会及主席、副主席，同步选举经审会、女职工委员会",
                 timing=SuggestedTiming(timing=Timing.DATE,
                                        due_on=datetime.date(year, 3, 31) if overdue else term_end),
@@ -154,7 +160,8 @@ class OrgsContribution(Contribution):
             rows = list(below.only("id", "name", "term_start", "term_years")[:NAMES_SHOWN])
             total = below.count() if len(rows) == NAMES_SHOWN else len(rows)
             if rows:
-                overdue = sum(1 for row in rows if row.term_end < first)
+                # over all of them in SQL, not only the names shown: terms that ended before 1 January
+                overdue = below.filter(term_due_q(year - 1)).count()
                 items.append(Suggestion(
                     key=f"orgs.re_election_below:{node.pk}:{year}",
                     section=Section.ORGANISATION,
@@ -227,7 +234,8 @@ class OrgsContribution(Contribution):
                 source=f"{source}；记录：{node.name}现有女会员{women[node.pk]}人，尚未建立女职工委员会",
                 target="选举产生女职工委员会，与工会委员会同届",
                 measures="提名女职工委员会委员人选，经会员（代表）大会或工会委员会产生，报上级工会女职工委员会备案",
-                timing=SuggestedTiming(timing=Timing.QUARTERS, quarters=(1, 2)),
+                # set up once: one occurrence, by 30 June
+                timing=SuggestedTiming(timing=Timing.DATE, due_on=datetime.date(year, 6, 30)),
                 responsible_role=OfficerRole.CHAIR,
             )]
         names = [name for _pk, name in missing]
@@ -293,9 +301,14 @@ class OrgsContribution(Contribution):
 
         founded = list(OrgNode.objects.filter(new_unions_q(node, period)).order_by("founded_on", "name")
                        .values_list("name", flat=True))
-        organisation = (f"{period.label}新建工会{len(founded)}个：{names_text(founded)}。" if founded
-                        else f"{period.label}无新建工会。")
-        result.append(SummaryPart(section=Section.ORGANISATION, order=10, paragraphs=[organisation],
+        if founded:
+            organisation = [f"{period.label}新建工会{len(founded)}个：{names_text(founded)}。"]
+        elif node.is_federation or unions:
+            # "no new unions" is a fact only for a node that has (or is meant to found) unions under it
+            organisation = [f"{period.label}无新建工会。"]
+        else:
+            organisation = []
+        result.append(SummaryPart(section=Section.ORGANISATION, order=10, paragraphs=organisation,
                                   facts={"orgs.new_unions": len(founded), "orgs.new_union_names": founded}))
 
         women_part = self._women_summary(node)
