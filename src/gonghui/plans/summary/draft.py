@@ -19,7 +19,9 @@ The prose is Chinese data (the document a union files), not UI text.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
+import re
 from decimal import Decimal
 
 from django.utils import timezone
@@ -55,6 +57,75 @@ def numeral(n: int) -> str:
         return NUMERALS[n - 1]
     tens, ones = divmod(n, 10)
     return (NUMERALS[tens - 1] if tens > 1 else "") + "十" + (NUMERALS[ones - 1] if ones else "")
+
+
+_PART_NUMBER = re.compile(r"^\s*[一二三四五六七八九十]+\s*[、.．]\s*")
+_SUB_NUMBER = re.compile(r"^\s*[（(]\s*(?:[一二三四五六七八九十]+|\d+)\s*[）)]\s*")
+
+
+def level_of(section: dict) -> int:
+    heading = str(section.get("heading") or "").strip()
+    return section.get("level") or (2 if heading.startswith(("（", "(")) else 1)
+
+
+def _has_text(section: dict) -> bool:
+    return any(str(p).strip() for p in section.get("paragraphs") or []) or bool(section.get("tables"))
+
+
+def numbered(sections: list[dict]) -> list[dict]:
+    """The sections with their numbers written again in order: parts 一、二、… and, within each part,
+    sub-headings （一）（二）…, counting only sections that hold text or a table (a part counts when any of its
+    sub-sections does). An empty section (the officer cleared its text) keeps its heading without a number,
+    so the numbers have no gaps and it gets its number back once it is filled again."""
+    result = [dict(section) for section in sections]
+    kept = printable(result)
+    kept_ids = {id(section) for section in kept}
+    part = sub = 0
+    for section in result:
+        heading = str(section.get("heading") or "").strip()
+        if level_of(section) == 1:
+            sub = 0
+            match = _PART_NUMBER.match(heading)
+            if match is None:
+                continue  # a part the officer titled without a number stays as written
+            body = heading[match.end():]
+            if id(section) in kept_ids:
+                part += 1
+                section["heading"] = f"{numeral(part)}、{body}"
+            else:
+                section["heading"] = body
+        else:
+            body = _SUB_NUMBER.sub("", heading, count=1)
+            if id(section) in kept_ids:
+                sub += 1
+                section["heading"] = f"（{numeral(sub)}）{body}"
+            else:
+                section["heading"] = body
+    return result
+
+
+def printable(sections: list[dict]) -> list[dict]:
+    """The sections a document prints: a sub-section with neither text nor table is left out, and so is a part
+    that has none and no sub-section that has some."""
+    kept: list[dict] = []
+    index = 0
+    while index < len(sections):
+        section = sections[index]
+        if level_of(section) == 2:
+            if _has_text(section):
+                kept.append(section)
+            index += 1
+            continue
+        children = []
+        index += 1
+        while index < len(sections) and level_of(sections[index]) == 2:
+            if _has_text(sections[index]):
+                children.append(sections[index])
+            index += 1
+        if _has_text(section) or children:
+            kept.append(section)
+            kept.extend(children)
+    return kept
 
 
 def number(value) -> str:
@@ -139,7 +210,7 @@ def _draft_sections(node: OrgNode, period: contrib.Period, *, today: datetime.da
         from ..indicators.status import indicator_rows
         from ..progress import plan_progress
 
-        progress = plan_progress(plan, today=today)
+        progress = _within(plan_progress(plan, today=today), period)
         rows = indicator_rows(plan, today=today)
 
     sections: list[dict] = []
@@ -212,7 +283,7 @@ def _draft_sections(node: OrgNode, period: contrib.Period, *, today: datetime.da
     problems = []
     if unfinished:
         problems.append("部分计划工作未按时完成：" + "；".join(
-            f"{SECTION_TITLES.get(ip.item.section, '')}“{ip.item.title}”{_unfinished_text(ip)}"
+            f"{SECTION_TITLES.get(ip.item.section, '')}{quote(ip.item.title)}{_unfinished_text(ip)}"
             for ip in unfinished) + "。")
     if missed:
         problems.append("部分目标指标未完成：" + "；".join(
@@ -234,10 +305,18 @@ def _draft_sections(node: OrgNode, period: contrib.Period, *, today: datetime.da
                           f"实际{_actual_text(row)}），{when}采取有力措施，确保{row.indicator.label}"
                           f"{_target_text(row.indicator)}。")
     for ip in unfinished:
-        goal = f"，实现“{ip.item.target}”" if ip.item.target else ""
-        intentions.append(f"继续推进“{ip.item.title}”{goal}，明确责任、按时完成。")
+        target = ip.item.target.strip().rstrip("。；;.，, ")
+        goal = f"，实现{quote(target)}" if target else ""
+        intentions.append(f"继续推进{quote(ip.item.title)}{goal}，明确责任、按时完成。")
     taken = {ip.item.suggestion_key for ip in unfinished if ip.item.suggestion_key}
-    suggestions = [s for s in contrib.suggestions(node, next_year) if s.key not in taken]
+    if period.half == Half.FIRST:
+        # after the first half: the work whose 时限 falls in July–December, not the year's January campaign
+        from ..services import fitting_suggestions
+
+        coming = fitting_suggestions(node, next_year, Half.SECOND)
+    else:
+        coming = contrib.suggestions(node, next_year)
+    suggestions = [s for s in coming if s.key not in taken]
     for suggestion in suggestions[:MAX_SUGGESTIONS]:
         # the title says what; its source (the rule and the records' list) belongs to the plan, not here
         target = f"，{suggestion.target}" if suggestion.target and len(suggestion.target) <= 60 else ""
@@ -251,7 +330,41 @@ def _draft_sections(node: OrgNode, period: contrib.Period, *, today: datetime.da
 
 def _done_text(ip) -> str:
     records = sum(o.count for o in ip.occurrences)
-    return f"“{ip.item.title}”" + (f"（记录{records}条）" if records else "")
+    return quote(ip.item.title) + (f"（记录{records}条）" if records else "")
+
+
+def quote(text: str) -> str:
+    """Text in Chinese double quotes; quotes inside it become single quotes (“开展‘三八’节活动”), as GB/T 15834
+    writes a quotation within a quotation."""
+    inner = str(text).replace("“", "‘").replace("”", "’")
+    return f"“{inner}”"
+
+
+def _within(progress, period: contrib.Period):
+    """The plan's progress judged on the summary's period only: the occurrences whose window ends within it.
+    A first-half summary that reports on the year's plan neither counts nor lists as unfinished an item due in
+    November, and a monthly item there is due six times, not twelve. An item with no window ending in the
+    period is left out, unless it has no windows at all (then its evidence decides, as on the plan's page)."""
+    from ..progress import summarise
+
+    kept, items = {}, []
+    for ip in progress.items.values():
+        if not ip.occurrences:
+            kept[ip.item.pk] = ip
+            items.append(ip.item)
+            continue
+        statuses = [o for o in ip.occurrences if period.start <= o.occurrence.end <= period.end]
+        if not statuses:
+            continue
+        if len(statuses) < len(ip.occurrences):
+            met = sum(1 for o in statuses if o.met)
+            ip = dataclasses.replace(ip, occurrences=statuses, done=met == len(statuses),
+                                     overdue=any(o.overdue for o in statuses), share=met / len(statuses))
+        kept[ip.item.pk] = ip
+        items.append(ip.item)
+    if len(kept) == len(progress.items) and all(kept[pk] is progress.items[pk] for pk in kept):
+        return progress
+    return summarise(items, kept)
 
 
 def _unfinished_text(ip) -> str:
