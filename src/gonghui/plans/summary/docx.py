@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import re
 
 from django.utils import timezone
 from docx import Document
@@ -38,6 +39,19 @@ TITLE_SIZE = Pt(22)   # 二号
 BODY_SIZE = Pt(16)    # 三号
 TABLE_SIZE = Pt(12)   # 小四
 LINE = Pt(28)         # the usual fixed line pitch of a 三号 document
+# characters XML 1.0 does not allow (lxml refuses them: "All strings must be XML compatible")
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+_BREAKS = (re.compile("[\x0b\x0c]"), "\n")
+_BREAKS_IN_LINE = (re.compile(r"\s*[\x0b\x0c\r\n]+\s*"), " ")
+
+
+def xml_text(text, *, breaks: bool = True) -> str:
+    """Text a .docx can hold: a vertical tab or form feed (what Word's line and page breaks paste as) becomes a
+    line break (a space where no break belongs: `breaks=False`), the other characters XML 1.0 does not allow
+    are dropped."""
+    text = str(text if text is not None else "")
+    breaking = _BREAKS if breaks else _BREAKS_IN_LINE
+    return _NOT_XML.sub("", breaking[0].sub(breaking[1], text))
 
 
 def set_fonts(element, east_asia: str, latin: str = LATIN_FONT) -> None:
@@ -140,14 +154,14 @@ def _new_document(title: str):
     _style(document, "Heading 2", east_asia=SUBHEADING_FONT, size=BODY_SIZE, outline=2)
     _font_table(document)
     _page_number_footer(section)
-    document.core_properties.title = title
+    document.core_properties.title = xml_text(title, breaks=False)
     document.core_properties.language = "zh-CN"
     return document
 
 
 def _paragraph(document, text: str, style: str | None = None):
     paragraph = document.add_paragraph(style=style)
-    paragraph.add_run(text)
+    paragraph.add_run(xml_text(text, breaks=style is None))
     return paragraph
 
 
@@ -159,7 +173,7 @@ def _cell_text(cell, text: str, *, bold: bool = False) -> None:
     ind.set(qn("w:firstLineChars"), "0")
     fmt.line_spacing_rule = WD_LINE_SPACING.SINGLE
     fmt.alignment = WD_ALIGN_PARAGRAPH.CENTER if bold else WD_ALIGN_PARAGRAPH.LEFT
-    run = paragraph.add_run(text)
+    run = paragraph.add_run(xml_text(text))
     run.font.size = TABLE_SIZE
     run.bold = bold
     set_fonts(run._r, HEADING_FONT if bold else BODY_FONT)
@@ -199,9 +213,10 @@ def _table(document, table: dict) -> None:
 def write_docx(*, title: str, sections: list[dict], signature: str, on: datetime.date) -> bytes:
     document = _new_document(title)
     _paragraph(document, title, "Title")
-    for section in sections:
+    # a section the officer cleared is not printed, and the numbers of the others close up (一、二、…, （一）（二）…)
+    for section in draft.printable(draft.numbered(sections)):
         heading = str(section.get("heading") or "").strip()
-        level = section.get("level") or (2 if heading.startswith(("（", "(")) else 1)
+        level = draft.level_of(section)
         if heading:
             _paragraph(document, heading, "Heading 1" if level == 1 else "Heading 2")
         for text in section.get("paragraphs") or []:
@@ -209,7 +224,7 @@ def write_docx(*, title: str, sections: list[dict], signature: str, on: datetime
         for table in section.get("tables") or []:
             _table(document, table)
     document.add_paragraph()
-    for text in (signature, f"{on.year}年{on.month}月{on.day}日"):
+    for text in (xml_text(signature, breaks=False), f"{on.year}年{on.month}月{on.day}日"):
         closing = _paragraph(document, text)
         closing.alignment = WD_ALIGN_PARAGRAPH.RIGHT
         closing.paragraph_format.first_line_indent = Pt(0)

@@ -119,7 +119,7 @@ def summary_update(*, actor, summary: Summary, title: str | None = None,
         section = dict(section)
         change = sections.get(section["key"])
         if change is not None:
-            heading = str(change.get("heading", section["heading"])).strip()
+            heading = docx.xml_text(change.get("heading", section["heading"]), breaks=False).strip()
             paragraphs = _clean_paragraphs(change.get("paragraphs", section["paragraphs"]))
             if not heading:
                 errors.setdefault(section["key"], []).append(_("The heading of a section cannot be empty."))
@@ -135,13 +135,14 @@ def summary_update(*, actor, summary: Summary, title: str | None = None,
             section["heading"], section["paragraphs"] = heading, paragraphs
         updated.append(section)
     if title is not None:
-        title = title.strip()
+        title = docx.xml_text(title, breaks=False).strip()
         if not title:
             errors["title"] = [_("The title cannot be empty.")]
         summary.title = title
     if errors:
         raise ValidationError(errors)
-    summary.sections = updated
+    # a cleared section loses its number and the others close up (（一）（二）…), as the .docx prints them
+    summary.sections = draft.numbered(updated)
     summary.edited_at = timezone.now()
     summary.edited_by = actor if getattr(actor, "pk", None) else None
     summary.full_clean()
