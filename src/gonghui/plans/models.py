@@ -178,7 +178,7 @@ class PlanItem(TimeStampedModel):
     evidence = models.CharField(_("carried out by records of"), max_length=64, blank=True)
     # where a suggested item came from: the rule key (to avoid proposing it twice) and the source shown
     suggestion_key = models.CharField(_("suggestion"), max_length=120, blank=True)
-    source = models.CharField(_("source"), max_length=200, blank=True)
+    source = models.TextField(_("source"), blank=True)
 
     class Meta:
         verbose_name = _("plan item")

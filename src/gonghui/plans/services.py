@@ -363,7 +363,7 @@ def _apply(actor, plan: Plan, keys: list[str]) -> list[PlanItem]:
             "quarters": quarters, "responsible_role": suggestion.responsible_role,
             "evidence": suggestion.evidence}, check_evidence=False)
         item = PlanItem(plan=plan, order=_next_order(plan, data["section"]), suggestion_key=key[:120],
-                        source=str(suggestion.source)[:200], **data)
+                        source=str(suggestion.source), **data)
         made.append(_save_item(actor, plan, item, action=AuditEntry.Action.CREATE))
         applied.add(key)
     return made
