@@ -372,3 +372,18 @@ def test_it_lets_a_county_assess_its_streets_instead_of_their_unions(client, wor
                            {"name": "区对街道考核", "year": "2025", "subjects": "children"})
     assert response.status_code == 302
     assert AssessmentScheme.objects.get(name="区对街道考核").subjects == "children"
+
+
+def test_it_gives_full_points_where_a_computed_figure_has_nothing_to_measure(world, scheme, monkeypatch):
+    """A union without hardship files has no 帮扶覆盖率 (0 ÷ 0): the criterion does not apply to it and costs it
+    nothing (无此项工作不扣分), unlike a value left unentered by hand, which scores 0."""
+    contrib.contributions()
+    contribution = _Counting({"UA": D("100"), "JA": None})
+    monkeypatch.setitem(contrib._registry, contribution.domain, contribution)
+    services.criterion_create(actor=world.street_admin, scheme=scheme, label="覆盖率", metric="zz.figure",
+                              target=D("100"), weight=D("15"))
+    by_code = {row.union.code: row for row in scoring.score_table(scheme).rows}
+    cell = by_code["JA"].cells[0]
+    assert cell.value is None and cell.not_applicable and not cell.missing
+    assert cell.points == D("15.00") == by_code["UA"].cells[0].points
+    assert by_code["JA"].missing == 0

@@ -37,7 +37,8 @@ def score_ledger(table: ScoreTable) -> Ledger:
             data[f"p{index}"] = cell.points
         rows.append(data)
     start, end = period_bounds(scheme.year)
-    notes = [_("Full marks: %(points)s. An empty value was not entered or cannot be computed and scores 0.")
-             % {"points": number(table.full_marks)}]
+    notes = [_("Full marks: %(points)s. An empty value entered by hand was not entered and scores 0; an empty "
+               "computed value means there was nothing to measure for the union (e.g. no hardship files) and "
+               "earns full points.") % {"points": number(table.full_marks)}]
     return Ledger(title=scheme.name, node_name=scheme.node.name, start=start, end=end, columns=columns, rows=rows,
                   notes=notes)

@@ -12,7 +12,9 @@ scheme's year (plans/contrib.py), or, for a criterion without a metric, the valu
 - proportional (按完成比例): weight × min(value ÷ target, 1); for a "≤" criterion weight × min(target ÷ value, 1),
   a value of 0 earning full points; a target of 0 under "≥" is full points for any value;
 - threshold (达标): the full weight when the target is reached (value ≥ target, or ≤ for "≤"), else 0;
-- no value (a metric undefined for the union, or nothing entered): 0 points, marked "not entered".
+- a metric with nothing to measure for the union (no value: e.g. hardship-file coverage of a union without
+  hardship files): not applicable, full points (无此项工作不扣分), marked so;
+- nothing entered by hand: 0 points, marked "not entered".
 Totals are ranked highest first; equal totals share a rank (1, 1, 3).
 """
 
@@ -78,7 +80,13 @@ class Cell:
 
     @property
     def missing(self) -> bool:
-        return self.value is None
+        """Entered by hand, and not entered yet."""
+        return self.value is None and not self.computed
+
+    @property
+    def not_applicable(self) -> bool:
+        """Computed, and nothing to measure for this union."""
+        return self.value is None and self.computed
 
 
 @dataclass
@@ -148,15 +156,19 @@ def score_table(scheme: AssessmentScheme, *, criteria: list[AssessmentCriterion]
     metric_keys = list(dict.fromkeys(c.metric for c in criteria if c.metric and c.metric in known))
     rows = []
     for union in unions:
-        values = {key: known[key].compute(union, period) for key in metric_keys}  # each metric once per union
+        with contrib.sharing():  # figures shared by several metrics of the union, read once
+            values = {key: known[key].compute(union, period) for key in metric_keys}  # each metric once
         cells = []
         for criterion in criteria:
             if criterion.metric:
                 value = values.get(criterion.metric)
                 value = None if value is None else Decimal(value)
+                earned = points(criterion, value) if value is not None or criterion.metric not in known \
+                    else _round(Decimal(criterion.weight))  # not applicable: full points
             else:
                 value = entered.get((criterion.pk, union.pk))
-            cells.append(Cell(criterion=criterion, value=value, points=points(criterion, value),
+                earned = points(criterion, value)
+            cells.append(Cell(criterion=criterion, value=value, points=earned,
                               computed=bool(criterion.metric), met=met(criterion, value)))
         rows.append(Row(union=union, cells=cells, total=sum((cell.points for cell in cells), ZERO)))
     unknown = [c.metric for c in criteria if c.metric and c.metric not in known]
