@@ -50,6 +50,17 @@ def test_it_dates_songwennuan_from_30_days_before_the_spring_festival_holiday():
     assert holidays.default_dates("education", 2026) == (D(2026, 7, 1), D(2026, 9, 30))
 
 
+def test_it_names_the_spring_festival_day_itself_not_the_holiday():
+    # published 春节 dates: leap-month years (2023 闰二月, 2034 after 2033's 闰十一月) included
+    published = {2000: D(2000, 2, 5), 2014: D(2014, 1, 31), 2015: D(2015, 2, 19), 2020: D(2020, 1, 25),
+                 2023: D(2023, 1, 22), 2024: D(2024, 2, 10), 2025: D(2025, 1, 29), 2026: D(2026, 2, 17),
+                 2027: D(2027, 2, 6), 2033: D(2033, 1, 31), 2034: D(2034, 2, 19), 2035: D(2035, 2, 8)}
+    assert {year: holidays.spring_festival(year) for year in published} == published
+    for year in range(2004, 2027):  # inside the official holiday wherever the library has one
+        first, last = holidays.spring_festival_holiday(year)
+        assert first <= holidays.spring_festival(year) <= last, year
+
+
 def test_it_creates_a_campaign_with_the_default_dates(world):
     campaign = campaigns.campaign_create(actor=world.chair_a, node=world.union_a, kind="warmth", year=2026)
     assert (campaign.starts_on, campaign.ends_on) == (D(2026, 1, 16), D(2026, 2, 23))

@@ -2,7 +2,8 @@
 
 - Metrics: 走访慰问 人次 (visits made in the period), 帮扶救助金额 (assistance committed in the period — the
   帮扶台账's rule: approved, paid or confirmed) and 困难职工档案帮扶覆盖率 (the approved hardship files in force
-  during the period whose member received at least one paid or confirmed assistance in it ÷ those files).
+  during the period whose member received at least one paid or confirmed assistance of a hardship kind —
+  生活救助, 医疗救助, 助学, 送温暖, 送清凉, 春送岗位, not festival or birthday gifts — in it ÷ those files).
 - Suggestions: hardship files up for their yearly review (by the months of their review dates) and the
   seasonal campaigns (送温暖 before the Spring Festival, 送清凉 in July–August, 金秋助学 in August–September),
   each with last year's records as its source.
@@ -64,6 +65,10 @@ from .visits.selectors import get_visit
 ONE_DAY = datetime.timedelta(days=1)
 # Files that count as in hardship once approved (by the union, or at both levels), as in care/stats.py.
 APPROVED_FILES = (HardshipStatus.UNION_APPROVED, HardshipStatus.ACTIVE, HardshipStatus.RELIEVED)
+# The assistance kinds that help a member in hardship (DOMAIN.md, Care: 生活救助, 医疗救助, 助学, 送温暖, 送清凉,
+# 春送岗位); 慰问 for festivals, birthdays, marriage, illness … is not 帮扶.
+HARDSHIP_ASSISTANCE = (AssistanceKind.LIVING, AssistanceKind.MEDICAL, AssistanceKind.EDUCATION,
+                       AssistanceKind.WARMTH, AssistanceKind.COOLNESS, AssistanceKind.JOBS)
 # Assistance that has reached the member.
 DELIVERED = (AssistanceStatus.PAID, AssistanceStatus.CONFIRMED)
 
@@ -93,10 +98,10 @@ def hardship_files_in_force(node, period: Period):
 
 
 def hardship_coverage_figures(node, period: Period) -> dict:
-    """{"files": in force, "helped": of them, whose member received paid or confirmed assistance in the
-    period}. One query (an EXISTS per file on assistance_member_kind_idx)."""
+    """{"files": in force, "helped": of them, whose member received paid or confirmed assistance of a hardship
+    kind (HARDSHIP_ASSISTANCE) in the period}. One query (an EXISTS per file on assistance_member_kind_idx)."""
     helped = Assistance.objects.filter(member=OuterRef("member"), status__in=DELIVERED, on__gte=period.start,
-                                       on__lte=period.end)
+                                       on__lte=period.end, kind__in=HARDSHIP_ASSISTANCE)
     return hardship_files_in_force(node, period).aggregate(files=Count("id"),
                                                            helped=Count("id", filter=Exists(helped)))
 
@@ -197,13 +202,19 @@ SEASONS = {
 
 
 def warmth_months(year: int) -> tuple[tuple[int, ...], str]:
-    """The months of the 送温暖 window of `year` (30 days before the Spring Festival holiday to its end)."""
+    """The months of the 送温暖 window of `year` — from 30 days before the Spring Festival holiday (or, for a
+    year the holiday library does not hold yet, before the festival) to the festival itself — and the text
+    naming the festival day (正月初一, not the holiday's last day)."""
     try:
-        first, last = holidays.default_dates(Campaign.Kind.WARMTH, year)
-    except holidays.NoHolidayData:
+        festival = holidays.spring_festival(year)
+    except NotImplementedError:  # outside the solar terms' 1900–2100
         return (1, 2), "春节前"
+    try:
+        first, _last = holidays.default_dates(Campaign.Kind.WARMTH, year)
+    except holidays.NoHolidayData:
+        first = festival - datetime.timedelta(days=holidays.WARMTH_LEAD_DAYS)
     first = max(first, datetime.date(year, 1, 1))
-    return tuple(range(first.month, last.month + 1)), f"春节（{last:%m月%d日}）前"
+    return tuple(range(first.month, festival.month + 1)), f"春节（{festival.month}月{festival.day}日）前"
 
 
 def _months_of(before: int, by_month: dict[int, int]) -> tuple[int, ...]:
@@ -227,7 +238,8 @@ class CareContribution(Contribution):
                    section=Section.CARE, kind=MetricKind.RATE, compute=hardship_coverage,
                    default_target=Decimal("100"), source="困难职工帮扶应帮尽帮：在档困难职工帮扶覆盖率100%",
                    help=_("Approved hardship files in force during the period whose member received paid or "
-                          "confirmed assistance within it, as a share of those files.")),
+                          "confirmed hardship assistance within it (living, medical, education, winter warmth, "
+                          "summer cooling or job help; gifts do not count), as a share of those files.")),
         ]
 
     def suggestions(self, node, year: int) -> list[Suggestion]:
@@ -347,12 +359,18 @@ class CareContribution(Contribution):
         files = hardship["total"]
         by_category = "、".join(f"{categories.get(category, '未定类别')}{row['open']}户"
                                 for category, row in hardship["by_category"].items() if row["open"])
-        text = (f"新建困难职工档案{files['new']}份，期末在档{files['open']}份"
-                + (f"（{by_category}）" if by_category else "") + f"，实现脱困{files['relieved']}户。")
+        # only the figures that are not zero (a sentence of zeros is deleted by hand)
+        clauses = [f"新建困难职工档案{files['new']}份" if files["new"] else "",
+                   (f"期末在档{files['open']}份" + (f"（{by_category}）" if by_category else ""))
+                   if files["open"] else "",
+                   f"实现脱困{files['relieved']}户" if files["relieved"] else ""]
+        text = "，".join(clause for clause in clauses if clause)
+        text = f"{text}。" if text else ""
         if coverage["files"]:
             text += (f"期内在档困难职工{coverage['files']}户中有{coverage['helped']}户得到帮扶，覆盖率"
                      f"{rate_text(facts['care.hardship_coverage'])}。")
-        paragraphs.append(text)
+        if text:
+            paragraphs.append(text)
         given = assistance["total"]
         if given["records"]:
             by_kind = "，".join(f"{kinds.get(kind, kind)}{row['records']}人次{money(row['amount'])}"
