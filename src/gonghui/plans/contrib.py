@@ -143,6 +143,18 @@ class EvidenceSource:
     # [start, end], optionally of one kind — what a plan's progress needs from a district's year of records
     # without building a record object for each (plans/progress.py falls back to find() without it)
     days: Callable[[Any, datetime.date, datetime.date, str], dict[datetime.date, int]] | None = None
+    # a permission (accounts/policy.py) the viewer must hold at the plan node's path to see this source's
+    # records listed (their labels, pages, kinds) or to attach one: "care.view" for the care registers, whose
+    # records name members in hardship. "" = any viewer of the plan. Others see how many records there are.
+    permission: str = ""
+
+    def visible_to(self, user, path: str) -> bool:
+        """May `user` see this source's records of the plan at `path`?"""
+        if not self.permission:
+            return True
+        from gonghui.accounts import policy
+
+        return policy.has_perm(user, self.permission, path)
 
 
 class Contribution:
@@ -224,6 +236,11 @@ def summary_parts(node, period: Period) -> list[SummaryPart]:
 
 def evidence_sources() -> dict[str, EvidenceSource]:
     return {source.key: source for contribution in contributions() for source in contribution.evidence_sources()}
+
+
+def hidden_sources(user, path: str) -> set[str]:
+    """The keys of the evidence sources whose records `user` may not see listed on a plan at `path`."""
+    return {key for key, source in evidence_sources().items() if not source.visible_to(user, path)}
 
 
 def evidence_source(key: str) -> EvidenceSource | None:

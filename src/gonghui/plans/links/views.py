@@ -1,12 +1,15 @@
 """台账 pages of a plan item: its occurrences with the records that met them, attaching and detaching records,
 and its own documents and photos. plans.view to look, plans.change to link or upload (on a plan in any
-status: carrying the plan out goes on all year). A record is reached through its domain's access helper."""
+status: carrying the plan out goes on all year). A record is reached through its domain's access helper.
+The records of a source with its own permission (contrib.EvidenceSource.permission: the care registers need
+care.view) are listed, offered and attached only for a user who holds it at the plan's node; the others see
+how many there are."""
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -47,14 +50,19 @@ def item_evidence(request: HttpRequest, pk: int) -> HttpResponse:
     source = sources.get(source_key)
     kind_label = dict(source.kinds).get(kind, kind) if source else ""
     labels = {key: s.label for key, s in sources.items()}
+    hidden = contrib.hidden_sources(request.user, plan.path)
 
     def rows(records):
         return [{"record": r, "source_label": labels.get(r.source, r.source),
-                 "link": links.get((r.source, r.object_id))} for r in records]
+                 "link": links.get((r.source, r.object_id))} for r in records if r.source not in hidden]
+
+    def unseen(records) -> int:
+        return sum(1 for r in records if r.source in hidden)
 
     context = {
         "item": item, "plan": plan, "ip": ip, "may_change": may_change, "plan_url": plan_url(plan),
-        "occurrences": [(st, rows(st.records)) for st in ip.occurrences], "all_records": rows(ip.records),
+        "occurrences": [(st, rows(st.records), unseen(st.records)) for st in ip.occurrences],
+        "all_records": rows(ip.records), "all_unseen": unseen(ip.records),
         "timing_text": item_timing_text(item),
         "evidence_label": f"{source.label}{'（' + str(kind_label) + '）' if kind else ''}" if source else "",
         "photos": [f for f in files if f.kind == "photo"], "documents": [f for f in files if f.kind != "photo"],
@@ -69,9 +77,12 @@ def item_evidence(request: HttpRequest, pk: int) -> HttpResponse:
 def link_add(request: HttpRequest, pk: int) -> HttpResponse:
     """GET: the records that could be attached (of the item's kind, or of the kind chosen); POST: attach one."""
     item = get_item_for_user(request.user, pk, "plans.change")
-    sources = contrib.evidence_sources()
+    hidden = contrib.hidden_sources(request.user, item.plan.path)
+    sources = {key: source for key, source in contrib.evidence_sources().items() if key not in hidden}
     own_key, own_kind = evidence_kind(item.evidence)
     if request.method == "POST":
+        if request.POST.get("source", "") in hidden:
+            raise PermissionDenied  # records the user may not see are not attached by them either
         source = sources.get(request.POST.get("source", ""))
         try:
             object_id = int(request.POST.get("object_id", ""))
@@ -96,7 +107,7 @@ def link_add(request: HttpRequest, pk: int) -> HttpResponse:
     records = selectors.candidates(item, source, kind) if source else []
     context = {"item": item, "plan": item.plan, "sources": sorted(sources.values(), key=lambda s: s.key),
                "source": source, "kind": kind, "records": records[:CANDIDATE_LIMIT],
-               "more": max(0, len(records) - CANDIDATE_LIMIT)}
+               "more": max(0, len(records) - CANDIDATE_LIMIT), "source_hidden": key in hidden}
     return render(request, "plans/links/link_add.html", context)
 
 
@@ -104,6 +115,8 @@ def link_add(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def link_remove(request: HttpRequest, pk: int) -> HttpResponse:
     link = selectors.get_link_for_user(request.user, pk, "plans.change")
+    if link.source in contrib.hidden_sources(request.user, link.item.plan.path):
+        raise PermissionDenied
     services.link_remove(actor=request.user, link=link)
     messages.success(request, _("“%(record)s” was detached from the item.") % {"record": link.label})
     return redirect(_ledger_url(link.item))
