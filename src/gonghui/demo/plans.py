@@ -32,7 +32,7 @@ from django.utils import timezone
 
 from gonghui.accounts.models import User
 from gonghui.activities import services as activity_services
-from gonghui.activities.models import ActivityKind, ActivityStatus
+from gonghui.activities.models import Activity, ActivityKind, ActivityStatus, CheckInMethod, Participation
 from gonghui.orgs.models import FEDERATION_LEVELS, UNION_LEVELS, OrgNode
 from gonghui.plans import catalog, contrib
 from gonghui.plans import services as plan_services
@@ -53,6 +53,8 @@ from gonghui.plans.progress import plans_progress
 from gonghui.plans.review import services as review_services
 from gonghui.plans.summary import services as summary_services
 from gonghui.plans.timing import item_occurrences
+
+from .activities import demo_population
 
 STREET_CODE = "HBJD"
 # Kinds of activity that fit an item of a section which names no kind of record of its own.
@@ -147,7 +149,36 @@ def _link_items(rng: random.Random, plan: Plan, *, today: datetime.date, keep: f
     return linked
 
 
-def _hold_activities(rng: random.Random, plan: Plan, *, today: datetime.date, keep: float, actor) -> int:
+# what a union calls the activities that carry out its recurring items (the item's own title for a single one)
+HELD_TITLES = {
+    ActivityKind.SPORTS_CULTURE: ["职工羽毛球友谊赛", "职工读书分享会", "健步走活动", "职工瑜伽课", "书法兴趣小组活动",
+                                  "登山健身活动", "乒乓球友谊赛", "摄影采风活动", "趣味运动会", "职工合唱排练"],
+    ActivityKind.TRAINING: ["政治理论学习会", "工会业务知识学习", "安全生产知识讲座", "劳动法律法规讲座",
+                            "心理健康讲座"],
+    ActivityKind.MEETING: ["工会委员会会议", "工会委员会会议（研究季度工作）", "工会小组长会议"],
+    ActivityKind.COMPETITION: ["岗位技能比武", "职工创新成果交流"],
+    ActivityKind.FESTIVAL: ["节日联谊活动"],
+    ActivityKind.VOLUNTEER: ["职工志愿服务活动"],
+}
+
+
+def _take_part(rng: random.Random, activity_id: int, kind: str, starts: datetime.datetime,
+               people: list[int]) -> int:
+    """Check in the members who came (a committee meeting: a handful; others: a share of the union), kept in
+    the activity's counts as the services keep them."""
+    if not people:
+        return 0
+    size = rng.randint(5, 9) if kind == ActivityKind.MEETING else max(3, int(len(people) * rng.uniform(0.15, 0.45)))
+    came = rng.sample(people, min(len(people), size, 60))
+    Participation.objects.bulk_create([
+        Participation(activity_id=activity_id, member_id=member_id, checked_in_at=starts,
+                      check_in_method=CheckInMethod.OFFICER) for member_id in came])
+    Activity.objects.filter(pk=activity_id).update(signed_up_count=len(came), attended_count=len(came))
+    return len(came)
+
+
+def _hold_activities(rng: random.Random, plan: Plan, *, today: datetime.date, keep: float, actor,
+                     people: list[int]) -> int:
     """Hold (as finished activities of the plan's node) the occurrences, already over, of the items carried out
     by activities of one kind that no activity of the subtree met yet, each with probability `keep`. (The
     plan's activities are read once; the other kinds of record are not needed here.)"""
@@ -169,11 +200,12 @@ def _hold_activities(rng: random.Random, plan: Plan, *, today: datetime.date, ke
                 continue
             day = window.start + datetime.timedelta(days=rng.randint(0, min(20, (window.end - window.start).days)))
             starts = datetime.datetime.combine(day, datetime.time(14, 30), zone)
-            title = f"{item.title}（{window.label}）" if len(windows) > 1 else item.title
-            activity_services.activity_create(
+            title = rng.choice(HELD_TITLES.get(kind, [item.title])) if len(windows) > 1 else item.title
+            activity = activity_services.activity_create(
                 actor=actor, organiser=plan.node, title=title[:100], kind=kind, starts_at=starts,
                 ends_at=starts + datetime.timedelta(hours=2), place="工会活动室", status=ActivityStatus.FINISHED,
-                description=f"落实{plan.year}年工作计划“{item.title}”。")
+                description=f"落实{plan.year}年工作计划“{item.title}”（{window.label}）。")
+            _take_part(rng, activity.pk, kind, starts, people)
             held += 1
     return held
 
@@ -210,6 +242,7 @@ def build_plans(rng: random.Random, root: OrgNode, *, today: datetime.date) -> d
     last, this = today.year - 1, today.year
     nodes = demo_nodes(root)
     counts = {"plans": 0, "held": 0, "links": 0, "hand_values": 0}
+    population = demo_population(root)
     for year in (last, this):
         for node in nodes:
             author = _author(node, users)
@@ -217,7 +250,7 @@ def build_plans(rng: random.Random, root: OrgNode, *, today: datetime.date) -> d
                                              template=catalog.default_template(node))
             counts["plans"] += 1
             counts["held"] += _hold_activities(rng, plan, today=today, keep=0.9 if year == last else 0.6,
-                                               actor=author)
+                                               actor=author, people=[m.id for m in population.get(node.pk, [])])
             counts["links"] += _link_items(rng, plan, today=today, keep=0.9 if year == last else 0.5, actor=author)
             counts["hand_values"] += _hand_values(rng, plan, share=1 if year == last else 0.4, actor=author)
             if node.parent_id is None:
