@@ -396,14 +396,16 @@ class CareContribution(Contribution):
     def evidence_sources(self) -> list[EvidenceSource]:
         reasons = tuple((code, entry[0]) for code, entry in settings.GONGHUI_CARE["VISIT_REASONS"].items())
         return [
+            # the care registers name members in hardship: listed only to those who may see them (care.view)
             EvidenceSource(key="care.visit", label=_("Visits"), kinds=reasons, find=find_visits,
-                           get_for_user=visit_for_user, days=visit_days),
+                           get_for_user=visit_for_user, days=visit_days, permission="care.view"),
             EvidenceSource(key="care.assistance", label=_("Assistance"),
                            kinds=tuple((value, str(label)) for value, label in AssistanceKind.choices),
-                           find=find_assistance, get_for_user=assistance_for_user, days=assistance_days),
+                           find=find_assistance, get_for_user=assistance_for_user, days=assistance_days,
+                           permission="care.view"),
             EvidenceSource(key="care.campaign", label=_("Campaigns"),
                            kinds=tuple((value, str(label)) for value, label in Campaign.Kind.choices),
-                           find=find_campaigns, get_for_user=campaign_for_user),
+                           find=find_campaigns, get_for_user=campaign_for_user, permission="care.view"),
         ]
 
 
