@@ -129,6 +129,13 @@ def test_it_drafts_carries_out_submits_returns_resubmits_and_summarises_a_plan(b
     document = page.get_by_test_id("summary-document")
     expect(document).to_contain_text("基本情况")
     expect(document).to_contain_text("组织女职工健康体检")  # the item carried out, with its record
+    # the officer rewrites the culture section in place (its key holds a dot: work.culture)
+    culture = document.locator("[data-testid=summary-section]", has_text="文体活动").last
+    culture.get_by_test_id("section-edit").click()
+    form = page.get_by_test_id("section-form")
+    form.locator("textarea").fill("全年组织教职工文体活动，参与面广，反响良好。")
+    form.get_by_test_id("section-save").click()
+    expect(document).to_contain_text("全年组织教职工文体活动，参与面广，反响良好。")
     shot(page, "plans-07-summary")
     with page.expect_download() as info:
         page.get_by_test_id("summary-export").click()
@@ -136,4 +143,5 @@ def test_it_drafts_carries_out_submits_returns_resubmits_and_summarises_a_plan(b
     assert download.suggested_filename.endswith(".docx")
     text = "\n".join(p.text for p in Document(io.BytesIO(Path(download.path()).read_bytes())).paragraphs)
     assert "甲中学工会" in text and "基本情况" in text and "存在的问题" in text
+    assert "全年组织教职工文体活动，参与面广，反响良好。" in text
     assert Summary.objects.get(node=world.union_a, year=year).status == ReviewStatus.DRAFT
