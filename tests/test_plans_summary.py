@@ -392,9 +392,13 @@ def test_a_period_without_a_summary_downloads_as_a_draft(client, world):
     assert python_docx.Document(io.BytesIO(response.content)).paragraphs[0].text == "甲中学工会2025年下半年工作总结"
     assert not plans.Summary.objects.exists()
     assert client.get(url, {"year": "abc"}).status_code == 302
+    # a stored summary (drafted earlier, perhaps edited) does not stand in for a draft from today's records
     summary = services.summary_create(actor=world.chair_a, node=world.union_a, year=2025, today=TODAY)
-    stored = client.get(url, {"year": "2025", "half": "0"})
-    assert stored.status_code == 302 and stored["Location"] == reverse("plans:summary_export", args=[summary.pk])
+    summary.sections[0]["paragraphs"] = ["旧的文字"]
+    summary.save()
+    fresh = client.get(url, {"year": "2025", "half": "0"})
+    assert fresh.status_code == 200
+    assert "旧的文字" not in "\n".join(p.text for p in python_docx.Document(io.BytesIO(fresh.content)).paragraphs)
 
 
 def test_the_summary_list_shows_the_status_in_a_fixed_number_of_queries(client, world, django_assert_num_queries):
@@ -430,3 +434,15 @@ def test_an_outsider_and_a_reader_are_kept_out(client, world):
     assert client.post(reverse("plans:summary_edit", args=[summary.pk]), {}).status_code == 403
     assert client.post(reverse("plans:summary_redraft", args=[summary.pk])).status_code == 403
     assert plans.Summary.objects.count() == 1
+
+
+def test_it_refuses_a_summary_of_a_period_that_has_not_begun(world):
+    """A summary reports the work done: on 15 January 2026 the year 2026 has begun (a summary of it so far may be
+    drafted), its second half has not, nor has 2027."""
+    with pytest.raises(ValidationError) as refused:
+        services.summary_create(actor=world.chair_a, node=world.union_a, year=2026, half=2, today=TODAY)
+    assert "2026年下半年尚未开始" in str(refused.value.message_dict["half"])
+    with pytest.raises(ValidationError):
+        services.summary_create(actor=world.chair_a, node=world.union_a, year=2027, today=TODAY)
+    assert services.summary_create(actor=world.chair_a, node=world.union_a, year=2026, today=TODAY).year == 2026
+    assert not plans.Summary.objects.filter(year=2027).exists()

@@ -13,7 +13,7 @@ from .services import MAX_HEADING, MAX_PARAGRAPH
 
 def _years() -> list[tuple[int, int]]:
     this_year = timezone.localdate().year
-    return [(year, str(year)) for year in range(this_year + 1, this_year - 6, -1)]
+    return [(year, str(year)) for year in range(this_year, this_year - 6, -1)]  # a summary is of work done
 
 
 class PeriodForm(forms.Form):

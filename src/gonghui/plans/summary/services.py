@@ -34,9 +34,11 @@ def _require_editable(summary: Summary) -> None:
         raise ValidationError(_("This summary has been submitted or accepted and can no longer be changed."))
 
 
-def check_period(year, half) -> tuple[int, int]:
-    """(year, half) as integers, or a ValidationError naming the field."""
-    last = timezone.localdate().year + 1
+def check_period(year, half, *, today: datetime.date | None = None) -> tuple[int, int]:
+    """(year, half) as integers, or a ValidationError naming the field. A summary tells the work done: a period
+    that has not begun has none."""
+    today = today or timezone.localdate()
+    last = today.year
     try:
         year = int(year)
     except (TypeError, ValueError):
@@ -49,6 +51,10 @@ def check_period(year, half) -> tuple[int, int]:
         half = -1
     if half not in Half.values:
         raise ValidationError({"half": _("Choose the whole year or one of its halves.")})
+    period = Period(year, half)
+    if period.start > today:
+        raise ValidationError({"half" if year == today.year else "year": _(
+            "%(period)s has not begun: a summary reports the work done in its period.") % {"period": period.label}})
     return year, half
 
 
@@ -60,7 +66,7 @@ def _snapshot(summary: Summary) -> dict:
 def summary_create(*, actor, node: OrgNode, year: int, half: int = Half.WHOLE_YEAR,
                    today: datetime.date | None = None) -> Summary:
     _require(actor, node.path)
-    year, half = check_period(year, half)
+    year, half = check_period(year, half, today=today)
     if Summary.objects.filter(node=node, year=year, half=half).exists():
         raise ValidationError({"year": _("%(node)s already has a summary for this period.") % {"node": node.name}})
     period = Period(year, half)
@@ -164,8 +170,9 @@ def summary_export(*, actor, summary: Summary) -> bytes:
 @transaction.atomic
 def draft_export(*, actor, node: OrgNode, year: int, half: int = Half.WHOLE_YEAR,
                  today: datetime.date | None = None) -> bytes:
-    """A plain draft of a node's period with no stored summary, as .docx (nothing stored but the log entry)."""
-    year, half = check_period(year, half)
+    """A plain draft of a node's period from the records as they stand, as .docx (nothing stored but the log
+    entry)."""
+    year, half = check_period(year, half, today=today)
     content = docx.draft_docx(node, Period(year, half), today=today)
     audit.record(actor=actor, action=AuditEntry.Action.EXPORT, instance=node, org_path=node.path,
                  after={"export": f"{draft.title_for(node, Period(year, half))}.docx"})

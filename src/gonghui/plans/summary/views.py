@@ -167,7 +167,8 @@ def summary_export(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def summary_draft_export(request: HttpRequest, pk: int) -> HttpResponse:
-    """A draft of a period without a stored summary, written from the records and downloaded at once."""
+    """A draft of a period written from the records as they stand and downloaded at once, nothing stored (a stored
+    summary of the period, edited or drafted earlier, is downloaded from its own page)."""
     node = selectors.get_node(request.user, pk)
     form = PeriodForm(request.GET if "year" in request.GET else None)
     if form.is_bound and not form.is_valid():
@@ -177,8 +178,5 @@ def summary_draft_export(request: HttpRequest, pk: int) -> HttpResponse:
         year, half = form.cleaned_data["year"], form.cleaned_data["half"]
     else:  # the year so far
         year, half = form.initial["year"], Half.WHOLE_YEAR
-    stored = selectors.summaries_of(request.user, node).filter(node=node, year=year, half=half).first()
-    if stored is not None:
-        return redirect("plans:summary_export", stored.pk)
     content = services.draft_export(actor=request.user, node=node, year=year, half=half)
     return _download(content, f"{title_for(node, Period(year, half))}（草稿）.docx")

@@ -21,7 +21,7 @@ HELP = """Reports of an organisation, written as documents.
   report summary --org CODE --year Y [--half 1|2] --out FILE.docx
       the year's (or the half-year's) work summary (工作总结) of the organisation, covering everything below
       it: the stored summary of that period when one exists, otherwise a draft written from the records.
-      The year must be between 2000 and next year."""
+      The year must be between 2000 and this year, and the period must have begun."""
 
 
 class Command(DescribedCommand):
