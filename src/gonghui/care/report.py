@@ -207,7 +207,7 @@ def warmth_months(year: int) -> tuple[tuple[int, ...], str]:
     naming the festival day (正月初一, not the holiday's last day)."""
     try:
         festival = holidays.spring_festival(year)
-    except NotImplementedError:  # outside the solar terms' 1900–2100
+    except ValueError:  # outside the calendar table (1900–2099)
         return (1, 2), "春节前"
     try:
         first, _last = holidays.default_dates(Campaign.Kind.WARMTH, year)
