@@ -18,7 +18,17 @@ from gonghui.members.models import MEMBER_STATUSES, Member
 from gonghui.orgs.models import Level, OrgNode
 from gonghui.plans import contrib
 from gonghui.plans.indicators import services
-from gonghui.plans.indicators.status import AT_RISK, MET, MISSED, NO_DATA, ON_TRACK, indicator_rows, judge, pace_of
+from gonghui.plans.indicators.status import (
+    AT_RISK,
+    MET,
+    MISSED,
+    NO_DATA,
+    NOT_STARTED,
+    ON_TRACK,
+    indicator_rows,
+    judge,
+    pace_of,
+)
 from gonghui.plans.models import Comparator, Half, Indicator, Plan, PlanItem, ReviewStatus, Section
 
 from .conftest import make_member, make_node
@@ -105,7 +115,8 @@ def test_it_computes_the_pro_rata_pace_of_a_count():
     (5.4, "gte", True, MID_YEAR, ON_TRACK),      # 5.4 ≥ 0.9 × 5.95 = 5.355
     (5.3, "gte", True, MID_YEAR, AT_RISK),
     (0, "gte", True, datetime.date(2026, 1, 10), AT_RISK),
-    (0, "gte", True, datetime.date(2025, 12, 1), ON_TRACK),  # before the period: nothing expected yet
+    (0, "gte", True, datetime.date(2025, 12, 1), NOT_STARTED),  # next year's plan: nothing judged yet
+    (50, "gte", False, datetime.date(2025, 12, 1), NOT_STARTED),  # not even a rate that stands below target
     (11, "gte", True, END, ON_TRACK),            # the deadline day itself is still within time
     (11, "gte", True, datetime.date(2027, 1, 1), MISSED),
     (12, "gte", True, datetime.date(2027, 1, 1), MET),

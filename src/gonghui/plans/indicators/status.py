@@ -5,6 +5,7 @@ plans/contrib.py for the plan's node (its subtree) and period; an indicator with
 entered by hand. Each distinct metric is computed once per call, however many indicators name it.
 
 The status is judged against the indicator's deadline (or the end of the plan's period):
+- before the plan's period begins (next year's plan, drafted now) → not_started, whatever the figures;
 - no actual value (nothing entered, 0 ÷ 0, or a metric no installed module provides) → no_data;
 - ≥ target: reached → met; after the deadline and not reached → missed; before the deadline a count (a
   COUNT metric, or a hand-entered value whose unit is not %) is compared with its pro-rata pace, the target
@@ -35,14 +36,16 @@ from .. import contrib
 from ..models import Comparator, Indicator, Plan
 
 MET, ON_TRACK, AT_RISK, MISSED, NO_DATA = "met", "on_track", "at_risk", "missed", "no_data"
-STATUSES = (MET, ON_TRACK, AT_RISK, MISSED, NO_DATA)
-# Bootstrap colour of each status's badge and bar
-STATUS_COLOURS = {MET: "success", ON_TRACK: "primary", AT_RISK: "warning", MISSED: "danger", NO_DATA: "secondary"}
+NOT_STARTED = "not_started"  # the plan's period has not begun: nothing is judged yet
+STATUSES = (MET, ON_TRACK, AT_RISK, MISSED, NO_DATA, NOT_STARTED)
+# Bootstrap colour of each status's badge and bar ("primary" is the theme's red: not for good news)
+STATUS_COLOURS = {MET: "success", ON_TRACK: "info", AT_RISK: "warning", MISSED: "danger", NO_DATA: "secondary",
+                  NOT_STARTED: "light"}
 
 
 def status_labels() -> dict[str, str]:
     return {MET: _("Target met"), ON_TRACK: _("On track"), AT_RISK: _("At risk"), MISSED: _("Target missed"),
-            NO_DATA: _("No data yet")}
+            NO_DATA: _("No data yet"), NOT_STARTED: _("Period not begun")}
 
 
 @dataclass
@@ -113,6 +116,8 @@ def pace_of(target: Decimal, start: datetime.date, deadline: datetime.date, toda
 def judge(*, actual: Decimal | None, target: Decimal, comparator: str, count: bool, start: datetime.date,
           deadline: datetime.date, today: datetime.date) -> tuple[str, Decimal | None]:
     """(status, pro-rata pace or None) of an actual value against its target (module docstring)."""
+    if today < start:
+        return NOT_STARTED, None
     if actual is None:
         return NO_DATA, None
     at_risk_pace = Decimal(str(settings.GONGHUI_PLANS["AT_RISK_PACE"]))
