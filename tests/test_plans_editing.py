@@ -446,7 +446,7 @@ def test_it_answers_the_plan_page_in_a_fixed_number_of_queries(client, world, pl
         response = client.get(url)
     assert response.content.decode().count('data-testid="plan-item"') == 15
     # one more find() for the new kind of record (care.visit) and one for "no kind": bounded by kinds, not items
-    assert len(many) <= len(few) + 2, [q["sql"] for q in many.captured_queries]
+    assert len(many) <= len(few) + 2, "\n".join(q["sql"][:150] for q in many.captured_queries)
     for index in range(12):
         _item(plan, f"再多{index}", Section(Section.values[index % 9]), timing=Timing.YEARLY,
               evidence="care.visit" if index % 2 else "")
@@ -488,3 +488,37 @@ def test_it_shows_the_plans_in_the_navigation_and_on_the_node_page(client, world
     client.force_login(world.member)
     page = client.get(reverse("orgs:node_detail", args=[world.group_a.pk])).content.decode()
     assert reverse("plans:plan_list", args=[world.group_a.pk]) not in page
+
+
+def test_it_merges_a_suggestion_into_the_template_item_for_the_same_work(world):
+    """The school template has its 教代会 and the rules suggest the 教代会 a school of 125 staff must hold: one
+    item, carrying the rule as its source, not two; and next year's copy takes next year's suggestion the same
+    way."""
+    keys = [s.key for s in services.fitting_suggestions(world.union_a, 2026)]
+    congress = f"orgs.congress:{world.union_a.pk}:2026"
+    assert congress in keys
+    plan = services.plan_create(actor=world.chair_a, node=world.union_a, year=2026, template=PlanTemplate.SCHOOL,
+                                suggestions=keys)
+    democracy = list(plan.items.filter(section=Section.DEMOCRACY, title__contains="代表大会"))
+    assert [item.title for item in democracy] == ["召开教职工代表大会"]
+    assert democracy[0].suggestion_key == congress and "职工代表大会制度" in democracy[0].source
+    assert plan.items.filter(title="做好信息报送工作").get().suggestion_key.startswith("orgs.info_reports:")
+    assert not services.remaining_suggestions(plan) or all(
+        not s.key.startswith(("orgs.congress:", "orgs.info_reports:")) for s in services.remaining_suggestions(plan))
+
+    following = services.plan_create(actor=world.chair_a, node=world.union_a, year=2027, copy_from=plan,
+                                     suggestions=[s.key for s in services.fitting_suggestions(world.union_a, 2027)])
+    titles = list(following.items.filter(section=Section.DEMOCRACY).values_list("title", flat=True))
+    assert titles.count("召开教职工代表大会") == 1 and not any("2027年教职工代表大会" in title for title in titles)
+    assert following.items.get(title="召开教职工代表大会").suggestion_key == f"orgs.congress:{world.union_a.pk}:2027"
+
+
+def test_it_halves_the_counted_targets_of_a_half_year_plan_from_a_template(world):
+    whole = services.plan_create(actor=world.chair_a, node=world.union_a, year=2026, template=PlanTemplate.SCHOOL)
+    half = services.plan_create(actor=world.chair_a, node=world.union_a, year=2026, half=2,
+                                template=PlanTemplate.SCHOOL)
+    targets = {i.label: i.target for i in whole.indicators.all()}
+    halved = {i.label: i.target for i in half.indicators.all()}
+    assert targets["开展活动"] == 12 and halved["开展活动"] == 6
+    assert targets["信息报送"] == 2 and halved["信息报送"] == 1
+    assert targets["入会率"] == halved["入会率"] == 95  # a rate stays

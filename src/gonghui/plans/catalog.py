@@ -53,6 +53,7 @@ class TemplateItem:
     role: str = ""
     evidence: str = ""
     indicator: TemplateIndicator | None = None
+    topic: str = ""  # the suggestions it stands for (plans/services.suggestion_topic), e.g. "orgs.congress"
 
 
 @dataclass(frozen=True)
@@ -73,11 +74,21 @@ R = OfficerRole
 T = Timing
 
 
+# The template items that stand for a suggestion of the records (plans/services.py merges the suggestion into
+# the item, with its source, rather than adding a second item for the same work).
+TOPICS = {
+    "召开教职工代表大会": "orgs.congress", "召开职工代表大会": "orgs.congress",
+    "做好信息报送工作": "orgs.info_reports", "组织女职工健康体检": "members.women_check",
+    "开展“送清凉”活动": "care.campaign:coolness", "开展“送温暖”活动": "care.campaign:warmth",
+    "督促基层工会按期换届": "orgs.re_election_below", "督促基层工会信息报送": "orgs.info_reports",
+}
+
+
 def _i(section, title, target="", measures="", timing=T.YEARLY, *, months=(), quarters=(), due=None, role="",
        evidence="", indicator=None) -> TemplateItem:
     return TemplateItem(section=section, title=title, target=target, measures=measures, timing=timing,
                         months=tuple(months), quarters=tuple(quarters), due=due, role=role, evidence=evidence,
-                        indicator=indicator)
+                        indicator=indicator, topic=TOPICS.get(title, ""))
 
 
 def _info_reports_item(role=R.COMMITTEE_MEMBER) -> TemplateItem:

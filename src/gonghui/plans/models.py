@@ -178,6 +178,9 @@ class PlanItem(TimeStampedModel):
     evidence = models.CharField(_("carried out by records of"), max_length=64, blank=True)
     # where a suggested item came from: the rule key (to avoid proposing it twice) and the source shown
     suggestion_key = models.CharField(_("suggestion"), max_length=120, blank=True)
+    # what the item is about in the suggestions' terms ("orgs.congress", "orgs.congress:12"): a suggestion of the
+    # same topic fills this item with its source instead of adding a second one (plans/services.py)
+    topic = models.CharField(_("topic"), max_length=120, blank=True)
     source = models.TextField(_("source"), blank=True)
 
     class Meta:

@@ -12,6 +12,7 @@ there, so an item cannot be added while the plan is being submitted. Every write
 from __future__ import annotations
 
 import datetime
+from decimal import ROUND_CEILING, Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -162,15 +163,27 @@ def _from_template(actor, plan: Plan, key: str) -> None:
             "section": entry.section, "title": entry.title, "target": entry.target, "measures": entry.measures,
             "timing": entry.timing, "due_on": due_on, "months": months, "quarters": quarters,
             "responsible_role": entry.role, "evidence": entry.evidence}, check_evidence=False)
-        made[id(entry)] = _save_item(actor, plan, PlanItem(plan=plan, order=order, **data),
+        made[id(entry)] = _save_item(actor, plan, PlanItem(plan=plan, order=order, topic=entry.topic, **data),
                                      action=AuditEntry.Action.CREATE)
     for position, (section, indicator, entry) in enumerate(chosen.all_indicators(), start=1):
         item = made.get(id(entry)) if entry is not None else None
         if entry is not None and item is None:
             continue
         _add_indicator(actor, plan, section=section, order=position, label=indicator.label,
-                       metric=indicator.metric, comparator=indicator.comparator, target=indicator.target_value(),
-                       unit=indicator.unit, item=item)
+                       metric=indicator.metric, comparator=indicator.comparator,
+                       target=_period_target(plan, indicator), unit=indicator.unit, item=item)
+
+
+def _period_target(plan: Plan, indicator) -> Decimal:
+    """A template's yearly target for the plan's period: a count (activities ≥ 12, visits, 信息报送) is halved for
+    a half-year plan, rounded up; a rate (建会率 95%) stays as it is."""
+    target = indicator.target_value()
+    if plan.half == Half.WHOLE_YEAR or indicator.unit == "%":
+        return target
+    metric = contrib.metric(indicator.metric) if indicator.metric else None
+    if metric is not None and metric.kind != contrib.MetricKind.COUNT:
+        return target
+    return (target / 2).to_integral_value(rounding=ROUND_CEILING)
 
 
 def _copy(actor, plan: Plan, source: Plan) -> None:
@@ -189,7 +202,7 @@ def _copy(actor, plan: Plan, source: Plan) -> None:
         item = PlanItem(plan=plan, section=old.section, order=old.order, title=old.title, target=old.target,
                         measures=old.measures, timing=old.timing, due_on=due_on, months=months, quarters=quarters,
                         responsible_name=old.responsible_name, responsible_role=old.responsible_role,
-                        evidence=old.evidence)
+                        evidence=old.evidence, topic=old.topic or suggestion_topic(old.suggestion_key))
         made[old.pk] = _save_item(actor, plan, item, action=AuditEntry.Action.CREATE)
     for old in source.indicators.order_by("order", "pk"):
         _add_indicator(actor, plan, section=old.section, order=old.order, label=old.label, metric=old.metric,
@@ -336,9 +349,28 @@ def fitting_suggestions(node: OrgNode, year: int, half: int = Half.WHOLE_YEAR,
     return fitting
 
 
+def suggestion_topic(key: str) -> str:
+    """What a suggestion is about, the same from year to year: its key without the year ("orgs.congress:12:2026"
+    → "orgs.congress:12")."""
+    head, _sep, tail = (key or "").rpartition(":")
+    return head if head and tail.isdigit() else (key or "")
+
+
+def _covering(items: list[PlanItem], key: str) -> PlanItem | None:
+    """The plan's item that already stands for this suggestion: one of the same topic (copied from last year's
+    plan), or a template item whose topic the suggestion's narrows ("orgs.congress" covers "orgs.congress:12")."""
+    topic = suggestion_topic(key)
+    for item in items:
+        if item.topic and (topic == item.topic or topic.startswith(item.topic + ":")):
+            return item
+    return None
+
+
 def remaining_suggestions(plan: Plan) -> list[contrib.Suggestion]:
-    applied = set(plan.items.exclude(suggestion_key="").values_list("suggestion_key", flat=True))
-    return fitting_suggestions(plan.node, plan.year, plan.half, applied)
+    items = list(plan.items.all())
+    applied = {item.suggestion_key for item in items if item.suggestion_key}
+    return [s for s in fitting_suggestions(plan.node, plan.year, plan.half, applied)
+            if _covering(items, s.key) is None or _covering(items, s.key).suggestion_key == ""]
 
 
 def _apply(actor, plan: Plan, keys: list[str]) -> list[PlanItem]:
@@ -350,10 +382,22 @@ def _apply(actor, plan: Plan, keys: list[str]) -> list[PlanItem]:
         raise ValidationError({"suggestions": _("“%(key)s” is no longer among the suggested items; reload the page.")
                                % {"key": unknown[0]}})
     made = []
+    items = list(plan.items.all())
     for key in wanted:
         if key in applied:
             continue  # never twice
         suggestion = available[key]
+        covering = _covering(items, key)
+        if covering is not None:
+            # the plan has this work already (from the template or last year's plan): it takes the suggestion's
+            # key and source (a second suggestion of the topic adds its source) instead of a second item
+            before = audit.snapshot(covering)
+            covering.source = "；".join(filter(None, [covering.source if covering.suggestion_key else "",
+                                                     str(suggestion.source)]))
+            covering.suggestion_key = covering.suggestion_key or key[:120]
+            made.append(_save_item(actor, plan, covering, action=AuditEntry.Action.UPDATE, before=before))
+            applied.add(key)
+            continue
         timing = suggestion.timing
         due_on, months, quarters = _fit_timing(timing.timing, timing.due_on, timing.months, timing.quarters,
                                                plan.start, plan.end)
@@ -363,8 +407,9 @@ def _apply(actor, plan: Plan, keys: list[str]) -> list[PlanItem]:
             "quarters": quarters, "responsible_role": suggestion.responsible_role,
             "evidence": suggestion.evidence}, check_evidence=False)
         item = PlanItem(plan=plan, order=_next_order(plan, data["section"]), suggestion_key=key[:120],
-                        source=str(suggestion.source), **data)
+                        source=str(suggestion.source), topic=suggestion_topic(key), **data)
         made.append(_save_item(actor, plan, item, action=AuditEntry.Action.CREATE))
+        items.append(item)
         applied.add(key)
     return made
 
