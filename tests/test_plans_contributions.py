@@ -23,7 +23,7 @@ from gonghui.members.women import rules as women_rules
 from gonghui.orgs import services as org_services
 from gonghui.orgs.models import Level, OrgNode, Unit
 from gonghui.plans import contrib
-from gonghui.plans.contrib import Period
+from gonghui.plans.contrib import Period, summary_parts
 from gonghui.plans.models import Section, Timing
 from tests.conftest import VALID_CODES, make_member, make_node
 
@@ -497,3 +497,13 @@ def test_it_reaches_evidence_only_through_the_domain_access_helpers(world, recor
     inside = sources["care.campaign"].get_for_user(world.street_admin, records["warmth"].pk)
     assert inside.on == datetime.date(Y, 1, 10) and inside.kind == "warmth"
 
+
+
+def test_it_dates_the_member_figures_of_a_past_period_as_the_registry_stands(world):
+    """The registry keeps no past head counts: a summary of a period already over says the figures are today's."""
+    make_member(world.union_a, "甲一")
+    today = timezone.localdate()
+    past = " ".join(p for part in summary_parts(world.union_a, Period(today.year - 1)) for p in part.paragraphs)
+    assert f"截至{today.year}年{today.month}月{today.day}日，现有会员1人" in past
+    current = " ".join(p for part in summary_parts(world.union_a, Period(today.year)) for p in part.paragraphs)
+    assert "现有会员1人" in current and "截至" not in current

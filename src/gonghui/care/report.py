@@ -384,9 +384,14 @@ class CareContribution(Contribution):
                                        f"{given['amount']:,.2f}"]]))
         run = [(kind, row) for kind, row in campaigns["by_kind"].items() if row["campaigns"] or row["given"]]
         if run:
-            paragraphs.append("；".join(
-                f"{campaign_kinds.get(kind, kind)}：开展{row['campaigns']}次，惠及会员{row['given']}人、"
-                f"{money(row['amount'])}" for kind, row in run) + "。")
+            def campaign(kind: str, row: dict) -> str:
+                label = campaign_kinds.get(kind, kind)
+                reached = f"惠及会员{row['given']}人、{money(row['amount'])}" if row["given"] else ""
+                if not row["campaigns"]:  # the members were reached by a campaign of a node above
+                    return f"参加上级工会{label}活动，{reached}"
+                return f"组织{label}活动{row['campaigns']}次" + (f"，{reached}" if reached else "")
+
+            paragraphs.append("；".join(campaign(kind, row) for kind, row in run) + "。")
         donations = campaigns["donations"]
         if donations["donations"]:
             paragraphs.append(f"组织捐款{donations['donations']}笔，金额{money(donations['amount'])}。")

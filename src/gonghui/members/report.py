@@ -18,6 +18,7 @@ from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
 from django.db.models import Count, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from gonghui.orgs import selectors as org_selectors
@@ -41,7 +42,7 @@ from .women import rules as women_rules
 from .women.selectors import CHECK_STATUSES
 
 SOURCE_CHECKS = ("《女职工劳动保护特别规定》（2012）及单位惯例：女职工妇科检查每{gynaecological}个月一次、"
-                 "健康体检每{general}个月一次（设置 WOMEN_GYNAECOLOGICAL_CHECK_MONTHS、WOMEN_GENERAL_CHECK_MONTHS）")
+                 "健康体检每{general}个月一次（间隔可按本地规定调整）")
 CHECKS = {
     # kind: (record column, interval in months, name)
     "gynaecological": ("last_gynaecological_check", women_rules.gynaecological_check_months, "妇科检查"),
@@ -173,7 +174,10 @@ class MembersContribution(Contribution):
             "members.retired": tally["retired"],
         }
         # only the figures that are not zero (a sentence of zeros is deleted by hand)
-        clauses = [f"现有会员{coverage.members}人" + (f"（其中保留会籍{retained}人）" if retained else "")]
+        # members are counted as the registry stands today (it keeps no past head counts): a past period says so
+        today = timezone.localdate()
+        as_of = f"截至{today.year}年{today.month}月{today.day}日，" if period.end < today else ""
+        clauses = [f"{as_of}现有会员{coverage.members}人" + (f"（其中保留会籍{retained}人）" if retained else "")]
         if coverage.staff_covered:
             clauses.append(f"已建会单位职工{coverage.staff_covered}人，入会率{rate_text(rate)}")
         among = "，".join(f"{label}{tally[key]}人" for key, label in (

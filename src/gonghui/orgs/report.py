@@ -45,7 +45,7 @@ NAMES_SHOWN = 10
 SOURCE_TERM = ("《中华人民共和国工会法》（2021年修正）第十六条：基层工会委员会每届任期三年或者五年，"
                "各级地方总工会委员会每届任期五年")
 SOURCE_CONGRESS = ("职工代表大会制度：{min_staff}名以上职工的单位应建立职工代表大会（学校为教职工代表大会），"
-                   "每年至少召开一次（设置 CONGRESS_MIN_STAFF）")
+                   "每年至少召开一次（人数界限可按本地规定调整）")
 SOURCE_WOMEN = "《女职工委员会工作条例》第十一条：女会员{threshold}人以上的工会应建立女职工委员会"
 
 
@@ -259,7 +259,7 @@ class OrgsContribution(Contribution):
             key=f"orgs.info_reports:{node.pk}:{year}",
             section=Section.PUBLICITY,
             title=f"向{parent_name}报送工作信息",
-            source=f"上级工会信息报送要求：每个工会每年报送信息不少于{per_year}篇（设置 INFO_REPORTS_PER_YEAR）",
+            source=f"上级工会信息报送要求：每个工会每年报送信息不少于{per_year}篇（篇数可按本地规定调整）",
             target=f"全年报送信息不少于{per_year}篇，每半年至少1篇",
             measures="及时总结重点工作和特色做法，撰写信息稿件报送上级工会",
             timing=SuggestedTiming(timing=Timing.HALF_YEARLY),
