@@ -375,3 +375,26 @@ def test_it_counts_a_districts_records_by_day_with_the_same_result_as_listing_th
     expected_january = 1 if evidence.endswith("training") else 2
     assert [s.count for s in months[:4]] == [expected_january, 0, 3, 1]
     assert months[1].overdue and months[3].met
+
+
+def test_it_dates_a_file_uploaded_later_by_the_work_it_shows(client, world):
+    """September's new-member registration, its form scanned and uploaded in November: dated 15 September it
+    meets September's occurrence; a day outside the plan or ahead of today is refused with the reason."""
+    today = timezone.localdate()
+    plan = make_plan(world.union_a, year=today.year)
+    it = item(plan, title="做好会员发展和会籍管理", section=Section.ORGANISATION, timing=Timing.MONTHS, months=[1])
+    january = D(today.year, 1, 15)
+    assert plan_progress(plan, today=today).items[it.pk].overdue or today.month == 1
+    client.force_login(world.chair_a)
+    url = reverse("plans:item_file_upload", args=[it.pk])
+    response = client.post(url, {"file": upload("1月入会登记表.pdf"), "on": january.isoformat()}, follow=True)
+    assert response.status_code == 200
+    attachment = Attachment.objects.get(object_id=it.pk)
+    assert attachment.taken_on == january or (today == january and attachment.taken_on is None)
+    progress = plan_progress(plan, today=today).items[it.pk]
+    assert progress.done and not progress.overdue
+    for wrong in (D(today.year - 1, 12, 31), today + datetime.timedelta(days=1)):
+        with pytest.raises(ValidationError) as refused:
+            link_services.file_add(actor=world.chair_a, item=it, upload=upload("迟到.pdf"), on=wrong)
+        assert "工作开展日期须在计划时段内" in " ".join(refused.value.messages)
+    assert Attachment.objects.filter(object_id=it.pk).count() == 1

@@ -74,18 +74,21 @@ def attachment_of(model: type[models.Model], pk: int) -> Attachment:
 
 
 @transaction.atomic
-def evidence_add(*, actor, instance: models.Model, path: str, upload, caption: str = "") -> Attachment:
-    """Keep an uploaded photo or document with `instance` (whose org path is `path`)."""
+def evidence_add(*, actor, instance: models.Model, path: str, upload, caption: str = "",
+                 taken_on=None) -> Attachment:
+    """Keep an uploaded photo or document with `instance` (whose org path is `path`); `taken_on` is the day of
+    what it shows, when that is not the day of the upload."""
     kind = check_upload(upload)
     attachment = Attachment(
         content_type=ContentType.objects.get_for_model(type(instance)), object_id=instance.pk, path=path,
         kind=kind, original_name=Path(upload.name).name[:255], size=upload.size, caption=caption[:200],
-        uploaded_by=actor if getattr(actor, "pk", None) else None)
+        taken_on=taken_on, uploaded_by=actor if getattr(actor, "pk", None) else None)
     attachment.file.save(Path(upload.name).name, upload, save=False)
     attachment.save()
     audit.record(actor=actor, action=AuditEntry.Action.CREATE, instance=attachment, org_path=path,
                  after={str(instance._meta.verbose_name): str(instance), "original_name": attachment.original_name,
-                        "kind": attachment.kind, "caption": caption})
+                        "kind": attachment.kind, "caption": caption,
+                        **({"taken_on": str(taken_on)} if taken_on else {})})
     return attachment
 
 

@@ -82,6 +82,8 @@ class Attachment(models.Model):
     original_name = models.CharField(_("file name"), max_length=255)
     size = models.PositiveBigIntegerField(_("size (bytes)"), default=0)
     caption = models.CharField(_("caption"), max_length=200, blank=True)
+    # the day of what the file shows (a meeting's minutes, a report sent), when it was uploaded later
+    taken_on = models.DateField(_("date of the work shown"), null=True, blank=True)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), null=True, blank=True,
                                     on_delete=models.SET_NULL, related_name="+")
     uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)

@@ -7,7 +7,8 @@ once. An occurrence is met by
 - a record found automatically: the item's `evidence` names a kind of record ("activities.activity:training"),
   and any record of that kind in the plan node's subtree dated within the window counts without a link;
 - for an item that names no kind of record (a meeting, a report, a publicity task), a document or photo
-  uploaded to the item itself (core.Attachment on the PlanItem), dated by its upload date.
+  uploaded to the item itself (core.Attachment on the PlanItem), dated by the day of the work it shows (given
+  when it is uploaded later), else by its upload date.
 
 An item is done when every occurrence is met; an item without occurrences (its months lie outside the
 plan's period) counts as done once it has any evidence at all. An occurrence is overdue once its window has
@@ -179,9 +180,9 @@ def plans_progress(plans, *, today: datetime.date | None = None, items=None, det
     uploads: dict[int, list[datetime.date]] = defaultdict(list)
     if ids:
         rows = Attachment.objects.filter(content_type=ContentType.objects.get_for_model(PlanItem),
-                                         object_id__in=ids).values_list("object_id", "uploaded_at")
-        for object_id, uploaded_at in rows:
-            uploads[object_id].append(timezone.localdate(uploaded_at))
+                                         object_id__in=ids).values_list("object_id", "taken_on", "uploaded_at")
+        for object_id, taken_on, uploaded_at in rows:  # dated by the work shown, else by the upload
+            uploads[object_id].append(taken_on or timezone.localdate(uploaded_at))
 
     result: dict[int, PlanProgress] = {}
     for plan in plans:

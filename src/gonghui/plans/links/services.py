@@ -10,8 +10,11 @@ subtree and within the plan's period.
 
 from __future__ import annotations
 
+import datetime
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gonghui.core import audit, evidence
@@ -66,9 +69,17 @@ def link_remove(*, actor, link: PlanItemLink) -> None:
     link.delete()
 
 
-def file_add(*, actor, item: PlanItem, upload, caption: str = "") -> Attachment:
-    """A document or photo kept with the item (a meeting's minutes, a report sent, a photo of a poster)."""
-    return evidence.evidence_add(actor=actor, instance=item, path=item.plan.path, upload=upload, caption=caption)
+def file_add(*, actor, item: PlanItem, upload, caption: str = "", on: datetime.date | None = None) -> Attachment:
+    """A document or photo kept with the item (a meeting's minutes, a report sent, a photo of a poster), dated
+    `on`, the day of the work it shows (default: today), which must lie in the plan's period and not ahead."""
+    today = timezone.localdate()
+    plan = item.plan
+    if on is not None and not plan.start <= on <= min(plan.end, today):
+        raise ValidationError({"on": _("The date of the work must lie within the plan's period (%(start)s to "
+                                       "%(end)s) and not after today.")
+                               % {"start": plan.start, "end": min(plan.end, today)}})
+    return evidence.evidence_add(actor=actor, instance=item, path=plan.path, upload=upload, caption=caption,
+                                 taken_on=on if on is not None and on != today else None)
 
 
 def file_delete(*, actor, attachment: Attachment) -> None:

@@ -13,12 +13,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from gonghui.accounts import policy
 from gonghui.core import evidence
-from gonghui.core.forms import EvidenceForm
+from gonghui.core.forms import DatedEvidenceForm
 
 from .. import contrib
 from ..progress import evidence_kind, plan_progress
@@ -35,6 +36,15 @@ def _ledger_url(item) -> str:
 
 def plan_url(plan) -> str:
     return reverse("plans:plan_detail", args=[plan.pk])
+
+
+def _upload_dates(plan) -> dict | None:
+    """The date field of an item's upload: the day of the work shown, within the plan's period, not ahead."""
+    today = timezone.localdate()
+    last = min(plan.end, today)
+    if last < plan.start:
+        return None  # a plan of a coming period: nothing done yet to document
+    return {"default": last, "min": plan.start, "max": last}
 
 
 @login_required
@@ -67,6 +77,7 @@ def item_evidence(request: HttpRequest, pk: int) -> HttpResponse:
         "evidence_label": f"{source.label}{'（' + str(kind_label) + '）' if kind else ''}" if source else "",
         "photos": [f for f in files if f.kind == "photo"], "documents": [f for f in files if f.kind != "photo"],
         "upload_action": reverse("plans:item_file_upload", args=[item.pk]) if may_change else "",
+        "upload_dated": _upload_dates(plan),
         "max_mb": evidence.max_attachment_bytes() // 1024 // 1024,
     }
     return render(request, "plans/links/item_evidence.html", context)
@@ -126,13 +137,14 @@ def link_remove(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def item_file_upload(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_item_for_user(request.user, pk, "plans.change")
-    form = EvidenceForm(request.POST, request.FILES)
+    form = DatedEvidenceForm(request.POST, request.FILES)
     if not form.is_valid():
-        messages.error(request, _("Choose a file to upload."))
+        messages.error(request, "；".join(error for errors in form.errors.values() for error in errors)
+                       if "file" not in form.errors else _("Choose a file to upload."))
     else:
         try:
             attachment = services.file_add(actor=request.user, item=item, upload=form.cleaned_data["file"],
-                                           caption=form.cleaned_data["caption"])
+                                           caption=form.cleaned_data["caption"], on=form.cleaned_data["on"])
         except ValidationError as error:
             messages.error(request, "；".join(error.messages))
         else:
