@@ -78,7 +78,8 @@ THIS_YEAR = {
 }
 LAST_YEAR_RETURNED = ("BHRD", "请将劳动竞赛细化到季度，并明确困难职工帮扶的目标人数。")
 ACCEPT_COMMENTS = ["计划完整，请按季度上传活动台账。", "同意。请注意做好困难职工档案年度复核。", ""]
-SUMMARIES = ["BHQ", STREET_CODE, "HBYZ", "QRMYY"]
+# unions first, so the federations' summaries (drafted after) count the unions' summaries submitted
+SUMMARIES = ["HBYZ", "QRMYY", STREET_CODE, "BHQ"]
 
 CRITERIA = [
     # (label, metric, comparator, target, unit, weight, rule)
