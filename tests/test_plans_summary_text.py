@@ -1,5 +1,5 @@
-"""Review 5 fixes on the summary side: a half-year summary judged on its own half, quotes within quotes, sections an
-officer cleared (not printed, numbers closed up), control characters kept out of the .docx."""
+"""The summary's text as a person reads it: a half-year summary judged on its own half, quotes within quotes,
+sections an officer cleared (not printed, numbers closed up), control characters kept out of the .docx."""
 
 from __future__ import annotations
 
