@@ -414,8 +414,9 @@ def test_it_lays_the_plan_out_month_by_month(client, world, plan):
     rows = {row["label"]: [item.title for item in row["items"]] for row in response.context["rows"]}
     assert list(rows) == [f"{m}月" for m in range(1, 13)] + ["全年"]
     assert all("每月文体活动" in rows[f"{m}月"] for m in range(1, 13))
-    assert all("季度委员会议" in rows[f"{m}月"] for m in range(1, 13))
-    assert [m for m in range(1, 13) if "第三季度培训" in rows[f"{m}月"]] == [7, 8, 9]
+    # a quarter's item once, in the month by which it is due, not in all three months
+    assert [m for m in range(1, 13) if "季度委员会议" in rows[f"{m}月"]] == [3, 6, 9, 12]
+    assert [m for m in range(1, 13) if "第三季度培训" in rows[f"{m}月"]] == [9]
     assert [label for label, titles in rows.items() if "教代会" in titles] == ["3月"]
     assert [label for label, titles in rows.items() if "经费决算" in titles] == ["5月"]
     assert rows["全年"] == ["年度总结"]
@@ -522,3 +523,11 @@ def test_it_halves_the_counted_targets_of_a_half_year_plan_from_a_template(world
     assert targets["开展活动"] == 12 and halved["开展活动"] == 6
     assert targets["信息报送"] == 2 and halved["信息报送"] == 1
     assert targets["入会率"] == halved["入会率"] == 95  # a rate stays
+
+
+def test_it_offers_a_half_year_plans_item_form_its_own_months_and_quarters(client, world):
+    half = services.plan_create(actor=world.chair_a, node=world.union_a, year=2026, half=2)
+    client.force_login(world.chair_a)
+    form = client.get(reverse("plans:item_create", args=[half.pk])).context["form"]
+    assert [value for value, _label in form.fields["months"].choices] == [str(m) for m in range(7, 13)]
+    assert [value for value, _label in form.fields["quarters"].choices] == ["3", "4"]

@@ -83,10 +83,15 @@ class ItemForm(forms.Form):
                                          choices=[("", "—"), *OfficerRole.choices])
     evidence = forms.ChoiceField(label=gettext_lazy("Carried out by records of"), required=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, plan=None, **kwargs):
         super().__init__(*args, **kwargs)
         current = self.data.get("evidence", "") if self.is_bound else self.initial.get("evidence", "")
         self.fields["evidence"].choices = evidence_choices(current or "")
+        if plan is not None:  # a half-year plan offers its own months and quarters only
+            first, last = plan.start.month, plan.end.month
+            self.fields["months"].choices = [(v, label) for v, label in MONTH_CHOICES if first <= int(v) <= last]
+            self.fields["quarters"].choices = [(v, label) for v, label in QUARTER_CHOICES
+                                               if first <= 3 * int(v) <= last]
 
     @classmethod
     def initial_of(cls, item) -> dict:

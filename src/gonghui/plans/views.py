@@ -251,7 +251,8 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def calendar_rows(plan: Plan, items) -> list[dict]:
     """The printed month-by-month table: each month of the period with the items due in it, then 全年 for
     what has no month (every year, every half-year without months). A monthly item is in every month, a
-    quarterly one in the quarter's months (or its given months), a dated one in its due month."""
+    quarterly one in the last month of each quarter, by which it is due (or in its given months), a dated one
+    in its due month: an item appears once per time it must be done, not in every month of a quarter."""
     months = list(range(plan.start.month, plan.end.month + 1))
     by_month: dict[int | str, list] = {month: [] for month in months}
     by_month["year"] = []
@@ -261,7 +262,7 @@ def calendar_rows(plan: Plan, items) -> list[dict]:
         elif item.timing in (Timing.YEARLY, Timing.HALF_YEARLY) and not item.months:
             placed = ["year"]
         else:
-            placed = sorted({month for occurrence in item_occurrences(item) for month in occurrence.months})
+            placed = sorted({occurrence.end.month for occurrence in item_occurrences(item)})
         for month in placed:
             if month in by_month:
                 by_month[month].append(item)
@@ -310,7 +311,8 @@ def item_create(request: HttpRequest, pk: int) -> HttpResponse:
     if refused:
         return refused
     section = request.GET.get("section", "")
-    form = ItemForm(request.POST or None, initial={"section": section if section in Section.values else ""})
+    form = ItemForm(request.POST or None, initial={"section": section if section in Section.values else ""},
+                    plan=plan)
     if request.method == "POST" and form.is_valid():
         try:
             item = services.item_create(actor=request.user, plan=plan, **_item_data(form))
@@ -331,7 +333,7 @@ def item_edit(request: HttpRequest, pk: int) -> HttpResponse:
     refused = _refuse_frozen(request, plan)
     if refused:
         return refused
-    form = ItemForm(request.POST or None, initial=ItemForm.initial_of(item))
+    form = ItemForm(request.POST or None, initial=ItemForm.initial_of(item), plan=item.plan)
     if request.method == "POST" and form.is_valid():
         try:
             item = services.item_update(actor=request.user, item=item, **_item_data(form))
