@@ -18,12 +18,6 @@ from gonghui.orgs.models import OrgNode
 from .models import AssessmentScheme, Indicator, Plan, PlanItem, Summary
 
 
-def get_node(user, pk: int, permission: str = "plans.view") -> OrgNode:
-    node = OrgNode.objects.select_related("parent").filter(pk=pk).first()
-    policy.check(user, node.path if node else None, permission)
-    return node
-
-
 def _checked(user, path: str, permission: str) -> None:
     policy.check(user, path, "plans.view")
     if permission != "plans.view":

@@ -24,6 +24,7 @@ from django.views.decorators.vary import vary_on_headers
 from gonghui.accounts import policy
 from gonghui.orgs import selectors as org_selectors
 from gonghui.orgs.models import FEDERATION_LEVELS, OfficerRole
+from gonghui.orgs.selectors import get_node_for_user
 from gonghui.orgs.views import _apply_errors
 
 from . import catalog, contrib, selectors, services
@@ -106,7 +107,7 @@ def _refuse_frozen(request: HttpRequest, plan: Plan) -> HttpResponse | None:
 @login_required
 @vary_on_headers("HX-Request")
 def plan_list(request: HttpRequest, pk: int) -> HttpResponse:
-    node = selectors.get_node(request.user, pk)
+    node = get_node_for_user(request.user, pk, "plans.view")
     own = list(Plan.objects.filter(node=node).order_by("-year", "half"))
     federation = node.level in FEDERATION_LEVELS
     years = sorted({plan.year for plan in own}, reverse=True)
@@ -153,7 +154,7 @@ def _period_from(data, default_year: int) -> tuple[int, int]:
 @vary_on_headers("HX-Request")
 @require_http_methods(["GET", "POST"])
 def plan_create(request: HttpRequest, pk: int) -> HttpResponse:
-    node = selectors.get_node(request.user, pk, "plans.change")
+    node = get_node_for_user(request.user, pk, "plans.change")
     default_year = PlanCreateForm().initial["year"]
     year, half = _period_from(request.POST if request.method == "POST" else request.GET, default_year)
     previous = services.previous_plan(node, year, half)

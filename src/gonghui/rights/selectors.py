@@ -17,14 +17,6 @@ from .rules import rule
 STATUS_FILTERS = ("in_force", "expiring", "expired", "pending")
 
 
-def get_rights_node(user, pk: int, permission: str = "rights.view") -> OrgNode:
-    """A node as the rights pages reach it: 404 when not visible at all, 403 without `permission`."""
-    node = OrgNode.objects.select_related("parent").filter(pk=pk).first()
-    policy.check(user, node.path if node else None, "rights.view")
-    if permission != "rights.view":
-        policy.check(user, node.path, permission)
-    return node
-
 
 def get_contract_for_user(user, pk: int, permission: str = "rights.view") -> CollectiveContract:
     """One contract, through its union's path: 404 outside the user's rights scope, 403 without `permission`."""

@@ -18,6 +18,7 @@ from django.views.decorators.vary import vary_on_headers
 from gonghui.accounts import policy
 from gonghui.orgs import selectors as org_selectors
 from gonghui.orgs.models import UNION_LEVELS
+from gonghui.orgs.selectors import get_node_for_user
 from gonghui.orgs.views import _apply_errors
 
 from . import selectors, services
@@ -39,7 +40,7 @@ def _decorate(contract, today) -> None:
 @login_required
 @vary_on_headers("HX-Request")
 def contract_list(request: HttpRequest, pk: int) -> HttpResponse:
-    node = selectors.get_rights_node(request.user, pk)
+    node = get_node_for_user(request.user, pk, "rights.view")
     today = timezone.localdate()
     status = request.GET.get("status", "")
     status = status if status in selectors.STATUS_FILTERS else ""
@@ -83,7 +84,7 @@ def _saved(request, contract) -> None:
 @login_required
 @require_http_methods(["GET", "POST"])
 def contract_create(request: HttpRequest, pk: int) -> HttpResponse:
-    node = selectors.get_rights_node(request.user, pk, "rights.change")
+    node = get_node_for_user(request.user, pk, "rights.change")
     is_union = node.level in UNION_LEVELS
     form = ContractForm(request.POST or None, union=node) if is_union else None
     if form is not None and request.method == "POST" and form.is_valid():

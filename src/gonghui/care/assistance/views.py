@@ -20,10 +20,10 @@ from gonghui.core.ledger import ledger_period, ledger_xlsx
 from gonghui.core.models import AuditEntry
 from gonghui.members.models import Member
 from gonghui.orgs import selectors as org_selectors
+from gonghui.orgs.selectors import get_node_for_user
 from gonghui.orgs.views import _apply_errors
 
 from .. import caps, evidence_views
-from ..hardship import selectors as hardship_selectors
 from ..hardship.forms import member_choices
 from ..models import Assistance, AssistanceKind, AssistanceStatus
 from . import ledger as ledgers
@@ -36,7 +36,7 @@ PAGE_SIZE = 25
 @login_required
 @vary_on_headers("HX-Request")
 def assistance_list(request: HttpRequest, pk: int) -> HttpResponse:
-    node = hardship_selectors.get_node(request.user, pk)
+    node = get_node_for_user(request.user, pk, "care.view")
     status = request.GET.get("status", "")
     status = status if status in AssistanceStatus.values else ""
     kind = request.GET.get("kind", "")
@@ -55,7 +55,7 @@ def assistance_list(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def assistance_create(request: HttpRequest, pk: int) -> HttpResponse:
-    node = hardship_selectors.get_node(request.user, pk, "care.change")
+    node = get_node_for_user(request.user, pk, "care.change")
     form = AssistanceForm(request.POST or None, members=member_choices(node),
                           initial={"on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
@@ -159,7 +159,7 @@ def assistance_confirm(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def assistance_ledger(request: HttpRequest, pk: int) -> HttpResponse:
-    node = hardship_selectors.get_node(request.user, pk)
+    node = get_node_for_user(request.user, pk, "care.view")
     error = ""
     try:
         start, end = ledger_period(request.GET)

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from gonghui.accounts import policy
 from gonghui.orgs import selectors as org_selectors
+from gonghui.orgs.selectors import get_node_for_user
 from gonghui.orgs.views import _apply_errors
 
 from ..models import Campaign
@@ -25,7 +26,7 @@ from .forms import BulkDonationForm, CampaignForm, DonationForm, GiveForm, new_s
 
 @login_required
 def campaign_list(request: HttpRequest, pk: int) -> HttpResponse:
-    node = visit_selectors.get_care_node(request.user, pk)
+    node = get_node_for_user(request.user, pk, "care.view")
     kind = request.GET.get("kind", "")
     kind = kind if kind in Campaign.Kind.values else ""
     return render(request, "care/campaigns/list.html", {
@@ -38,7 +39,7 @@ def campaign_list(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def campaign_create(request: HttpRequest, pk: int) -> HttpResponse:
-    node = visit_selectors.get_care_node(request.user, pk, "care.change")
+    node = get_node_for_user(request.user, pk, "care.change")
     form = CampaignForm(request.POST or None, initial={"kind": request.GET.get("kind", "")})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

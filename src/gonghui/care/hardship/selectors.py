@@ -29,11 +29,6 @@ from ..models import (
 DUE_DAYS = 30
 
 
-def get_node(user, pk: int, permission: str = "care.view") -> OrgNode:
-    node = OrgNode.objects.select_related("parent").filter(pk=pk).first()
-    policy.check(user, node.path if node else None, permission)
-    return node
-
 
 def get_file(user, pk: int, permission: str = "care.view") -> HardshipFile:
     file = (HardshipFile.objects.select_related("member", "union", "union__parent", "union_approved_by",

@@ -15,6 +15,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from gonghui.accounts import policy
 from gonghui.orgs import selectors as org_selectors
+from gonghui.orgs.selectors import get_node_for_user
 from gonghui.orgs.views import _apply_errors
 
 from .. import evidence_views
@@ -35,7 +36,7 @@ def _crumbs(request, node):
 def care_home(request: HttpRequest, pk: int) -> HttpResponse:
     from ..assistance import selectors as assistance_selectors
 
-    node = selectors.get_node(request.user, pk)
+    node = get_node_for_user(request.user, pk, "care.view")
     today = timezone.localdate()
     counts = selectors.status_counts(request.user, node, today)
     return render(request, "care/home.html", {
@@ -51,7 +52,7 @@ def care_home(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @vary_on_headers("HX-Request")
 def hardship_list(request: HttpRequest, pk: int) -> HttpResponse:
-    node = selectors.get_node(request.user, pk)
+    node = get_node_for_user(request.user, pk, "care.view")
     today = timezone.localdate()
     status = request.GET.get("status", "")
     status = status if status in HardshipStatus.values else ""
@@ -73,7 +74,7 @@ def _file_data(form) -> dict:
 @login_required
 @require_http_methods(["GET", "POST"])
 def hardship_create(request: HttpRequest, pk: int) -> HttpResponse:
-    node = selectors.get_node(request.user, pk, "care.change")
+    node = get_node_for_user(request.user, pk, "care.change")
     form = HardshipFileForm(request.POST or None, members=member_choices(node))
     if request.method == "POST" and form.is_valid():
         try:
@@ -202,7 +203,7 @@ def hardship_reveal(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def standard_list(request: HttpRequest, pk: int) -> HttpResponse:
-    node = selectors.get_node(request.user, pk)
+    node = get_node_for_user(request.user, pk, "care.view")
     may_add = node.is_federation and policy.has_perm(request.user, "care.approve", node.path) and (
         policy.has_perm(request.user, "accounts.manage", node.path))
     form = StandardForm(request.POST or None)
@@ -226,7 +227,7 @@ def standard_list(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def budget_list(request: HttpRequest, pk: int) -> HttpResponse:
-    node = selectors.get_node(request.user, pk)
+    node = get_node_for_user(request.user, pk, "care.view")
     may_add = node.is_union and policy.has_perm(request.user, "care.approve", node.path)
     form = BudgetForm(request.POST or None, initial={"year": timezone.localdate().year})
     if request.method == "POST":

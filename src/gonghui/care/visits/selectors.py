@@ -1,7 +1,8 @@
 """Reads of visits and of the visits that are due, limited to what the user may see (policy care.view).
 
-Nodes are reached with `get_care_node`: 404 when the node is not visible at all, 403 when it is visible but
-the user may not do what the page does (e.g. a women's officer, who sees the node but not care records).
+Nodes are reached with orgs.selectors.get_node_for_user (permission care.view): 404 when the node is not visible
+at all, 403 when it is visible but the user may not do what the page does (e.g. a women's officer, who sees
+the node but not care records).
 """
 
 from __future__ import annotations
@@ -18,12 +19,6 @@ from gonghui.orgs.models import OrgNode
 
 from ..models import CareNotice, Visit
 from . import retirement
-
-
-def get_care_node(user, pk: int, permission: str = "care.view") -> OrgNode:
-    node = OrgNode.objects.select_related("parent").filter(pk=pk).first()
-    policy.check(user, node.path if node else None, permission)
-    return node
 
 
 def visits(user, node: OrgNode, *, start: datetime.date | None = None, end: datetime.date | None = None,

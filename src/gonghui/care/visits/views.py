@@ -20,6 +20,7 @@ from django.views.decorators.vary import vary_on_headers
 from gonghui.accounts import policy
 from gonghui.core.ledger import ledger_period
 from gonghui.orgs import selectors as org_selectors
+from gonghui.orgs.selectors import get_node_for_user
 from gonghui.orgs.views import _apply_errors
 
 from .. import evidence_views
@@ -67,7 +68,7 @@ def _resolve_member(request, node, form):
 @login_required
 @vary_on_headers("HX-Request")
 def visit_list(request: HttpRequest, pk: int) -> HttpResponse:
-    node = selectors.get_care_node(request.user, pk)
+    node = get_node_for_user(request.user, pk, "care.view")
     start, end, period_error = _period(request)
     reason = request.GET.get("reason", "")
     reason = reason if reason in services.visit_reasons() else ""
@@ -98,7 +99,7 @@ def visit_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def visit_create(request: HttpRequest, pk: int) -> HttpResponse:
-    node = selectors.get_care_node(request.user, pk, "care.change")
+    node = get_node_for_user(request.user, pk, "care.change")
     fixed = selectors.get_member(request.user, node, request.GET.get("member") or request.POST.get("member_id"))
     notice = selectors.get_notice(request.user, node, request.GET.get("notice") or request.POST.get("notice"))
     if notice is not None and fixed is None:
@@ -151,7 +152,7 @@ def _month(request: HttpRequest) -> tuple[int, int, str]:
 
 @login_required
 def visit_due(request: HttpRequest, pk: int) -> HttpResponse:
-    node = selectors.get_care_node(request.user, pk)
+    node = get_node_for_user(request.user, pk, "care.view")
     year, month, month_error = _month(request)
     today = timezone.localdate()
     notices = list(selectors.open_notices(request.user, node))
@@ -169,7 +170,7 @@ def visit_due(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def notice_create(request: HttpRequest, pk: int) -> HttpResponse:
-    node = selectors.get_care_node(request.user, pk, "care.change")
+    node = get_node_for_user(request.user, pk, "care.change")
     form = NoticeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         member = _resolve_member(request, node, form)
@@ -192,7 +193,7 @@ def notice_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def visit_ledger(request: HttpRequest, pk: int) -> HttpResponse:
-    node = selectors.get_care_node(request.user, pk)
+    node = get_node_for_user(request.user, pk, "care.view")
     start, end, period_error = _period(request)
     ledger, drill = build_visit_ledger(request.user, node, start, end)
     if request.GET.get("format") == "xlsx" and not period_error:

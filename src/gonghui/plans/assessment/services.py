@@ -1,6 +1,7 @@
 """Writes of assessments (考核): schemes, their criteria, the values entered by hand, and the export of the
 ranked table. A scheme belongs to a federation; the caller has checked plans.assess on it (views use
-plans.selectors.get_scheme_for_user / get_node with "plans.assess"). Every write is in the audit log."""
+plans.selectors.get_scheme_for_user / orgs.selectors.get_node_for_user with "plans.assess"). Every write is in
+the audit log."""
 
 from __future__ import annotations
 

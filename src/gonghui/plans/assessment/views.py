@@ -16,8 +16,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from gonghui.accounts import policy
 from gonghui.orgs import selectors as org_selectors
 from gonghui.orgs.models import FEDERATION_LEVELS
+from gonghui.orgs.selectors import get_node_for_user
 from gonghui.orgs.views import _apply_errors
-from gonghui.plans.selectors import get_node
 
 from . import scoring, selectors, services
 from .forms import CriterionForm, SchemeForm
@@ -32,7 +32,7 @@ def _crumbs(request, node) -> dict:
 
 @login_required
 def scheme_list(request: HttpRequest, pk: int) -> HttpResponse:
-    node = get_node(request.user, pk)
+    node = get_node_for_user(request.user, pk, "plans.view")
     return render(request, "plans/assessment/scheme_list.html", {
         "node": node, "schemes": list(selectors.schemes_of(request.user, node)),
         "is_federation": node.level in FEDERATION_LEVELS,
@@ -42,7 +42,7 @@ def scheme_list(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def scheme_create(request: HttpRequest, pk: int) -> HttpResponse:
-    node = get_node(request.user, pk, "plans.assess")
+    node = get_node_for_user(request.user, pk, "plans.assess")
     form = SchemeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -17,9 +17,10 @@ from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from gonghui.accounts import policy
+from gonghui.orgs.selectors import get_node_for_user
 
 from ..models import Plan, ReviewStatus
-from ..selectors import check_reviewer, get_node, get_plan_for_user, get_summary_for_user
+from ..selectors import check_reviewer, get_plan_for_user, get_summary_for_user
 from . import selectors, services
 
 ACTIONS = ("submit", "return", "accept", "comment")
@@ -86,7 +87,7 @@ def summary_review(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @vary_on_headers("HX-Request")
 def submissions(request: HttpRequest, pk: int) -> HttpResponse:
-    node = get_node(request.user, pk)
+    node = get_node_for_user(request.user, pk, "plans.view")
     this_year = timezone.localdate().year
     try:
         year = int(request.GET.get("year") or this_year)

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from gonghui.accounts import policy
 from gonghui.orgs import selectors as org_selectors
+from gonghui.orgs.selectors import get_node_for_user
 from gonghui.orgs.views import _apply_errors
 
 from .. import selectors
@@ -43,7 +44,7 @@ def _download(content: bytes, filename: str) -> HttpResponse:
 @login_required
 @require_GET
 def summary_list(request: HttpRequest, pk: int) -> HttpResponse:
-    node = selectors.get_node(request.user, pk)
+    node = get_node_for_user(request.user, pk, "plans.view")
     page = Paginator(selectors.summaries_of(request.user, node), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "plans/summary/list.html", {
         "node": node, "page": page, "crumbs": org_selectors.breadcrumbs(request.user, node),
@@ -55,7 +56,7 @@ def summary_list(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def summary_create(request: HttpRequest, pk: int) -> HttpResponse:
-    node = selectors.get_node(request.user, pk, "plans.change")
+    node = get_node_for_user(request.user, pk, "plans.change")
     form = PeriodForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -169,7 +170,7 @@ def summary_export(request: HttpRequest, pk: int) -> HttpResponse:
 def summary_draft_export(request: HttpRequest, pk: int) -> HttpResponse:
     """A draft of a period written from the records as they stand and downloaded at once, nothing stored (a stored
     summary of the period, edited or drafted earlier, is downloaded from its own page)."""
-    node = selectors.get_node(request.user, pk)
+    node = get_node_for_user(request.user, pk, "plans.view")
     form = PeriodForm(request.GET if "year" in request.GET else None)
     if form.is_bound and not form.is_valid():
         messages.error(request, _("Choose the year and the period of the draft."))
