@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from gonghui.accounts import policy
-from gonghui.core import evidence
+from gonghui.core import evidence, evidence_views
 from gonghui.members import selectors as member_selectors
 from gonghui.orgs import selectors as org_selectors
 from gonghui.orgs.models import FEDERATION_LEVELS
@@ -164,18 +164,11 @@ def activity_status(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
     activity = selectors.get_activity_for_user(request.user, pk, "activities.change")
-    form = AttachmentForm(request.POST, request.FILES)
-    if not form.is_valid():
-        messages.error(request, _("Choose a file to upload."))
-        return redirect("activities:activity_detail", pk=activity.pk)
-    try:
-        attachment = services.attachment_add(actor=request.user, activity=activity,
-                                             upload=form.cleaned_data["file"], caption=form.cleaned_data["caption"])
-    except ValidationError as error:
-        messages.error(request, _error_text(error))
-    else:
-        messages.success(request, _("%(name)s was added.") % {"name": attachment.original_name})
-    return redirect(reverse("activities:activity_detail", args=[activity.pk]) + "#evidence")
+    page = reverse("activities:activity_detail", args=[activity.pk]) + "#evidence"
+    return evidence_views.uploaded(
+        request, form_class=AttachmentForm, next_url=page,
+        add=lambda data: services.attachment_add(actor=request.user, activity=activity, upload=data["file"],
+                                                 caption=data["caption"]))
 
 
 @login_required
@@ -189,9 +182,10 @@ def attachment_file(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def attachment_delete(request: HttpRequest, pk: int) -> HttpResponse:
     attachment, activity = selectors.get_attachment_for_user(request.user, pk, "activities.change")
-    services.attachment_delete(actor=request.user, attachment=attachment)
-    messages.success(request, _("%(name)s was removed.") % {"name": attachment.original_name})
-    return redirect(reverse("activities:activity_detail", args=[activity.pk]) + "#evidence")
+    page = reverse("activities:activity_detail", args=[activity.pk]) + "#evidence"
+    return evidence_views.removed(
+        request, attachment=attachment, next_url=page,
+        delete=lambda: services.attachment_delete(actor=request.user, attachment=attachment))
 
 
 # ---- a member's own sign-up ----------------------------------------------------------------------------

@@ -6,18 +6,13 @@ may reveal its details."""
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from gonghui.accounts import policy
-from gonghui.core import evidence
-from gonghui.core.forms import EvidenceForm
+from gonghui.core import evidence, evidence_views
 from gonghui.core.models import Attachment
 
 from .assistance import selectors as assistance_selectors
@@ -49,19 +44,10 @@ def context(user, record) -> dict:
 
 
 def _upload(request: HttpRequest, record) -> HttpResponse:
-    page = RECORDS[type(record)][1]
-    form = EvidenceForm(request.POST, request.FILES)
-    if not form.is_valid():
-        messages.error(request, _("Choose a file to upload."))
-    else:
-        try:
-            attachment = evidence.evidence_add(actor=request.user, instance=record, path=record.path,
-                                               upload=form.cleaned_data["file"], caption=form.cleaned_data["caption"])
-        except ValidationError as error:
-            messages.error(request, "；".join(error.messages))
-        else:
-            messages.success(request, _("%(name)s was added.") % {"name": attachment.original_name})
-    return redirect(reverse(page, args=[record.pk]) + "#evidence")
+    return evidence_views.uploaded(
+        request, next_url=reverse(RECORDS[type(record)][1], args=[record.pk]) + "#evidence",
+        add=lambda data: evidence.evidence_add(actor=request.user, instance=record, path=record.path,
+                                               upload=data["file"], caption=data["caption"]))
 
 
 @login_required
@@ -105,6 +91,6 @@ def evidence_file(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def evidence_delete(request: HttpRequest, pk: int) -> HttpResponse:
     attachment, record = _attachment_for_user(request.user, pk, "care.change")
-    evidence.evidence_delete(actor=request.user, attachment=attachment)
-    messages.success(request, _("%(name)s was removed.") % {"name": attachment.original_name})
-    return redirect(reverse(RECORDS[type(record)][1], args=[record.pk]) + "#evidence")
+    return evidence_views.removed(
+        request, attachment=attachment, next_url=reverse(RECORDS[type(record)][1], args=[record.pk]) + "#evidence",
+        delete=lambda: evidence.evidence_delete(actor=request.user, attachment=attachment))

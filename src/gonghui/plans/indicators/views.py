@@ -15,8 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from gonghui.accounts import policy
-from gonghui.core import evidence
-from gonghui.core.forms import EvidenceForm
+from gonghui.core import evidence, evidence_views
 from gonghui.orgs import selectors as org_selectors
 from gonghui.orgs.views import _apply_errors
 
@@ -195,18 +194,10 @@ def indicator_record(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def indicator_evidence_upload(request: HttpRequest, pk: int) -> HttpResponse:
     indicator = selectors.get_indicator_for_user(request.user, pk, "plans.change")
-    form = EvidenceForm(request.POST, request.FILES)
-    if not form.is_valid():
-        messages.error(request, _("Choose a file to upload."))
-    else:
-        try:
-            attachment = services.evidence_add(actor=request.user, indicator=indicator,
-                                               upload=form.cleaned_data["file"], caption=form.cleaned_data["caption"])
-        except ValidationError as error:
-            messages.error(request, "；".join(error.messages))
-        else:
-            messages.success(request, _("%(name)s was added.") % {"name": attachment.original_name})
-    return redirect(reverse("plans:indicator_detail", args=[indicator.pk]) + "#evidence")
+    return evidence_views.uploaded(
+        request, next_url=reverse("plans:indicator_detail", args=[indicator.pk]) + "#evidence",
+        add=lambda data: services.evidence_add(actor=request.user, indicator=indicator, upload=data["file"],
+                                               caption=data["caption"]))
 
 
 def _attachment_for_user(user, pk: int, permission: str):
@@ -224,6 +215,6 @@ def indicator_evidence_file(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def indicator_evidence_delete(request: HttpRequest, pk: int) -> HttpResponse:
     attachment, indicator = _attachment_for_user(request.user, pk, "plans.change")
-    services.evidence_delete(actor=request.user, attachment=attachment)
-    messages.success(request, _("%(name)s was removed.") % {"name": attachment.original_name})
-    return redirect(reverse("plans:indicator_detail", args=[indicator.pk]) + "#evidence")
+    return evidence_views.removed(
+        request, attachment=attachment, next_url=reverse("plans:indicator_detail", args=[indicator.pk]) + "#evidence",
+        delete=lambda: services.evidence_delete(actor=request.user, attachment=attachment))

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from gonghui.accounts import policy
-from gonghui.core import evidence
+from gonghui.core import evidence, evidence_views
 from gonghui.core.forms import DatedEvidenceForm
 
 from .. import contrib
@@ -137,19 +137,10 @@ def link_remove(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def item_file_upload(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_item_for_user(request.user, pk, "plans.change")
-    form = DatedEvidenceForm(request.POST, request.FILES)
-    if not form.is_valid():
-        messages.error(request, "；".join(error for errors in form.errors.values() for error in errors)
-                       if "file" not in form.errors else _("Choose a file to upload."))
-    else:
-        try:
-            attachment = services.file_add(actor=request.user, item=item, upload=form.cleaned_data["file"],
-                                           caption=form.cleaned_data["caption"], on=form.cleaned_data["on"])
-        except ValidationError as error:
-            messages.error(request, "；".join(error.messages))
-        else:
-            messages.success(request, _("%(name)s was added.") % {"name": attachment.original_name})
-    return redirect(_ledger_url(item) + "#files")
+    return evidence_views.uploaded(
+        request, form_class=DatedEvidenceForm, next_url=_ledger_url(item) + "#files",
+        add=lambda data: services.file_add(actor=request.user, item=item, upload=data["file"],
+                                           caption=data["caption"], on=data["on"]))
 
 
 @login_required
@@ -162,7 +153,6 @@ def item_file(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def item_file_delete(request: HttpRequest, pk: int) -> HttpResponse:
     attachment, item = selectors.get_file_for_user(request.user, pk, "plans.change")
-    services.file_delete(actor=request.user, attachment=attachment)
-    messages.success(request, _("%(name)s was removed.") % {"name": attachment.original_name})
-    return redirect(_ledger_url(item) + "#files")
+    return evidence_views.removed(request, attachment=attachment, next_url=_ledger_url(item) + "#files",
+                                  delete=lambda: services.file_delete(actor=request.user, attachment=attachment))
 
