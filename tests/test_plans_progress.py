@@ -398,3 +398,45 @@ def test_it_dates_a_file_uploaded_later_by_the_work_it_shows(client, world):
             link_services.file_add(actor=world.chair_a, item=it, upload=upload("迟到.pdf"), on=wrong)
         assert "工作开展日期须在计划时段内" in " ".join(refused.value.messages)
     assert Attachment.objects.filter(object_id=it.pk).count() == 1
+
+
+def test_it_reads_the_records_of_all_the_childrens_plans_at_once_for_a_dashboard(world):
+    """A street's dashboard lists the overdue items of every union's plan below it: the unions' records are read
+    once per kind of record, grouped by union, whatever the number of unions, with the result each plan gives
+    on its own."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from gonghui.orgs.models import Level
+
+    from .conftest import make_node
+
+    today = D(2025, 7, 15)
+
+    def union_with_plan(code: str, held: list[datetime.date]) -> Plan:
+        node = make_node(world.street_a, Level.GRASSROOTS_UNION, code, f"{code}工会")
+        for day in held:
+            activity(node, day, kind="meeting")
+        plan = make_plan(node)
+        item(plan, "季度委员会议", section=Section.SELF, timing=Timing.QUARTERLY,
+             evidence="activities.activity:meeting")
+        item(plan, "上半年慰问", section=Section.CARE, timing=Timing.MONTHS, months=[5], evidence="care.visit")
+        return plan
+
+    union_with_plan("U1", [D(2025, 2, 1), D(2025, 5, 1)])
+    union_with_plan("U2", [D(2025, 2, 1)])                  # Q2 missed
+    overdue_items(world.street_admin, world.street_a, today=today)  # the content type, cached from then on
+    with CaptureQueriesContext(connection) as few:
+        first = overdue_items(world.street_admin, world.street_a, today=today)
+    for index in range(3, 8):
+        union_with_plan(f"U{index}", [D(2025, 5, 2)])       # Q1 missed
+    with CaptureQueriesContext(connection) as many:
+        rows = overdue_items(world.street_admin, world.street_a, today=today)
+    assert len(many) == len(few)
+    assert len(first) < len(rows)
+    alone = [ip for plan in Plan.objects.filter(node__parent=world.street_a).order_by("path")
+             for ip in plan_progress(plan, today=today).overdue]
+    assert [(ip.item.pk, [s.occurrence.label for s in ip.overdue_occurrences]) for ip in rows] == \
+        [(ip.item.pk, [s.occurrence.label for s in ip.overdue_occurrences]) for ip in alone]
+    assert {ip.item.plan.node.code for ip in rows if ip.item.title == "季度委员会议"} == {
+        "U2", *(f"U{index}" for index in range(3, 8))}

@@ -102,20 +102,27 @@ def _activity_record(activity) -> EvidenceRecord:
 
 def find_activities(node, start: datetime.date, end: datetime.date, kind: str = ""):
     """Activities of the subtree starting in [start, end] that were held: not cancelled, already started."""
-    rows = held_in(node, start, end)
-    if kind:
-        rows = rows.filter(kind=kind)
     return [_activity_record(activity) for activity in
-            rows.only("id", "title", "kind", "starts_at").order_by("starts_at", "id")]
+            activities_dated(node, start, end, kind).only("id", "title", "kind", "starts_at")
+            .order_by("starts_at", "id")]
 
 
-def activity_days(node, start: datetime.date, end: datetime.date, kind: str = "") -> dict[datetime.date, int]:
-    """The held activities of find_activities counted by local day: one GROUP BY on activity_path_start_idx."""
+def activities_dated(node, start: datetime.date, end: datetime.date, kind: str = ""):
+    """The held activities of find_activities, dated by their local start day (activity_path_start_idx)."""
     rows = held_in(node, start, end)
     if kind:
         rows = rows.filter(kind=kind)
-    return dict(rows.annotate(day=TruncDate("starts_at", tzinfo=timezone.get_current_timezone()))
-                .order_by().values("day").annotate(n=Count("id")).values_list("day", "n"))
+    return rows.annotate(day=TruncDate("starts_at", tzinfo=timezone.get_current_timezone()))
+
+
+def honours_dated(node, start: datetime.date, end: datetime.date, kind: str = ""):
+    low, high = stats.date_moments(start, end + ONE_DAY)
+    rows = Honour.objects.filter(path__under=node.path, status=HonourStatus.APPROVED).filter(
+        Q(awarded_on__gte=start, awarded_on__lte=end)
+        | Q(awarded_on__isnull=True, decided_at__gte=low, decided_at__lt=high))
+    if kind:
+        rows = rows.filter(kind=kind)
+    return rows.annotate(day=Coalesce("awarded_on", TruncDate("decided_at", tzinfo=timezone.get_current_timezone())))
 
 
 def activity_for_user(user, pk: int) -> EvidenceRecord:
@@ -134,13 +141,8 @@ def _honour_record(honour) -> EvidenceRecord:
 
 def find_honours(node, start: datetime.date, end: datetime.date, kind: str = ""):
     """Honours nominated in the subtree and awarded in [start, end] (by the award date, else the decision)."""
-    low, high = stats.date_moments(start, end + ONE_DAY)
-    rows = Honour.objects.filter(path__under=node.path, status=HonourStatus.APPROVED).filter(
-        Q(awarded_on__gte=start, awarded_on__lte=end)
-        | Q(awarded_on__isnull=True, decided_at__gte=low, decided_at__lt=high))
-    if kind:
-        rows = rows.filter(kind=kind)
-    records = [_honour_record(honour) for honour in rows.only("id", "title", "kind", "awarded_on", "decided_at")]
+    records = [_honour_record(honour) for honour in
+               honours_dated(node, start, end, kind).only("id", "title", "kind", "awarded_on", "decided_at")]
     return sorted(records, key=lambda record: (record.on, record.object_id))
 
 
@@ -225,10 +227,10 @@ class ActivitiesContribution(Contribution):
         return [
             EvidenceSource(key="activities.activity", label=_("Activities"),
                            kinds=tuple((value, str(label)) for value, label in ActivityKind.choices),
-                           find=find_activities, get_for_user=activity_for_user, days=activity_days),
+                           find=find_activities, get_for_user=activity_for_user, dated=activities_dated),
             EvidenceSource(key="activities.honour", label=_("Honours"),
                            kinds=tuple((value, str(label)) for value, label in HonourKind.choices),
-                           find=find_honours, get_for_user=honour_for_user),
+                           find=find_honours, get_for_user=honour_for_user, dated=honours_dated),
         ]
 
 

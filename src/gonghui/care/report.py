@@ -22,7 +22,7 @@ import datetime
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.db.models import Count, Exists, F, OuterRef, Q, Sum
 from django.db.models.functions import ExtractMonth, ExtractYear
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -124,18 +124,15 @@ def _visit_record(pk, on, reason, name) -> EvidenceRecord:
 
 
 def find_visits(node, start: datetime.date, end: datetime.date, kind: str = ""):
+    return [_visit_record(*values) for values in visits_dated(node, start, end, kind).order_by("visited_on", "id")
+            .values_list("pk", "visited_on", "reason", "member__name")]
+
+
+def visits_dated(node, start: datetime.date, end: datetime.date, kind: str = ""):
     rows = Visit.objects.filter(path__under=node.path, visited_on__gte=start, visited_on__lte=end)
     if kind:
         rows = rows.filter(reason=kind)
-    return [_visit_record(*values) for values in
-            rows.order_by("visited_on", "id").values_list("pk", "visited_on", "reason", "member__name")]
-
-
-def visit_days(node, start: datetime.date, end: datetime.date, kind: str = "") -> dict[datetime.date, int]:
-    rows = Visit.objects.filter(path__under=node.path, visited_on__gte=start, visited_on__lte=end)
-    if kind:
-        rows = rows.filter(reason=kind)
-    return dict(rows.order_by().values("visited_on").annotate(n=Count("id")).values_list("visited_on", "n"))
+    return rows.annotate(day=F("visited_on"))
 
 
 def visit_for_user(user, pk: int) -> EvidenceRecord:
@@ -150,20 +147,16 @@ def _assistance_record(pk, on, kind, name, amount) -> EvidenceRecord:
 
 
 def find_assistance(node, start: datetime.date, end: datetime.date, kind: str = ""):
+    return [_assistance_record(*values) for values in assistance_dated(node, start, end, kind).order_by("on", "id")
+            .values_list("pk", "on", "kind", "member__name", "amount")]
+
+
+def assistance_dated(node, start: datetime.date, end: datetime.date, kind: str = ""):
     rows = Assistance.objects.filter(path__under=node.path, on__gte=start, on__lte=end,
                                      status__in=COMMITTED_ASSISTANCE)
     if kind:
         rows = rows.filter(kind=kind)
-    return [_assistance_record(*values) for values in
-            rows.order_by("on", "id").values_list("pk", "on", "kind", "member__name", "amount")]
-
-
-def assistance_days(node, start: datetime.date, end: datetime.date, kind: str = "") -> dict[datetime.date, int]:
-    rows = Assistance.objects.filter(path__under=node.path, on__gte=start, on__lte=end,
-                                     status__in=COMMITTED_ASSISTANCE)
-    if kind:
-        rows = rows.filter(kind=kind)
-    return dict(rows.order_by().values("on").annotate(n=Count("id")).values_list("on", "n"))
+    return rows.annotate(day=F("on"))
 
 
 def assistance_for_user(user, pk: int) -> EvidenceRecord:
@@ -176,12 +169,16 @@ def _campaign_record(campaign) -> EvidenceRecord:
                           kind=campaign.kind, url=reverse("care:campaign_detail", args=[campaign.pk]))
 
 
-def find_campaigns(node, start: datetime.date, end: datetime.date, kind: str = ""):
+def campaigns_dated(node, start: datetime.date, end: datetime.date, kind: str = ""):
     rows = Campaign.objects.filter(path__under=node.path, starts_on__gte=start, starts_on__lte=end)
     if kind:
         rows = rows.filter(kind=kind)
-    return [_campaign_record(campaign) for campaign in
-            rows.only("id", "title", "kind", "starts_on").order_by("starts_on", "id")]
+    return rows.annotate(day=F("starts_on"))
+
+
+def find_campaigns(node, start: datetime.date, end: datetime.date, kind: str = ""):
+    return [_campaign_record(campaign) for campaign in campaigns_dated(node, start, end, kind)
+            .only("id", "title", "kind", "starts_on").order_by("starts_on", "id")]
 
 
 def campaign_for_user(user, pk: int) -> EvidenceRecord:
@@ -403,14 +400,15 @@ class CareContribution(Contribution):
         return [
             # the care registers name members in hardship: listed only to those who may see them (care.view)
             EvidenceSource(key="care.visit", label=_("Visits"), kinds=reasons, find=find_visits,
-                           get_for_user=visit_for_user, days=visit_days, permission="care.view"),
+                           get_for_user=visit_for_user, dated=visits_dated, permission="care.view"),
             EvidenceSource(key="care.assistance", label=_("Assistance"),
                            kinds=tuple((value, str(label)) for value, label in AssistanceKind.choices),
-                           find=find_assistance, get_for_user=assistance_for_user, days=assistance_days,
+                           find=find_assistance, get_for_user=assistance_for_user, dated=assistance_dated,
                            permission="care.view"),
             EvidenceSource(key="care.campaign", label=_("Campaigns"),
                            kinds=tuple((value, str(label)) for value, label in Campaign.Kind.choices),
-                           find=find_campaigns, get_for_user=campaign_for_user, permission="care.view"),
+                           find=find_campaigns, get_for_user=campaign_for_user, dated=campaigns_dated,
+                           permission="care.view"),
         ]
 
 

@@ -139,14 +139,37 @@ class EvidenceSource:
     find: Callable[[Any, datetime.date, datetime.date, str], Iterable[EvidenceRecord]]
     # one record as the user may see it, or Http404 (the access helper of its domain)
     get_for_user: Callable[[Any, int], EvidenceRecord]
-    # optional, for sources with many records: {date: number of records} of the node's subtree within
-    # [start, end], optionally of one kind — what a plan's progress needs from a district's year of records
-    # without building a record object for each (plans/progress.py falls back to find() without it)
-    days: Callable[[Any, datetime.date, datetime.date, str], dict[datetime.date, int]] | None = None
+    # optional: the records find() lists, as a queryset (with the records' `path`) annotated with their date as
+    # `day`. A plan's progress then counts them by day (day_counts) instead of building a record object for each
+    # of a district's year, and a dashboard counts them for every child of a node in one query
+    # (day_counts_by_child). plans/progress.py falls back to find() without it.
+    dated: Callable[[Any, datetime.date, datetime.date, str], Any] | None = None
     # a permission (accounts/policy.py) the viewer must hold at the plan node's path to see this source's
     # records listed (their labels, pages, kinds) or to attach one: "care.view" for the care registers, whose
     # records name members in hardship. "" = any viewer of the plan. Others see how many records there are.
     permission: str = ""
+
+    def day_counts(self, node, start: datetime.date, end: datetime.date, kind: str = "") -> dict[datetime.date, int]:
+        """{date: records} of the node's subtree in [start, end] (one GROUP BY)."""
+        from django.db.models import Count
+
+        rows = self.dated(node, start, end, kind).order_by().values("day").annotate(n=Count("pk"))
+        return {row["day"]: row["n"] for row in rows}
+
+    def day_counts_by_child(self, node, start: datetime.date, end: datetime.date, kind: str = ""
+                            ) -> dict[str, dict[datetime.date, int]]:
+        """{child's path: {date: records}} for every child of `node` (one GROUP BY on the path's next segment)."""
+        from django.db.models import Count
+        from django.db.models.functions import Substr
+
+        from gonghui.orgs.models import SEGMENT_WIDTH
+
+        counts: dict[str, dict[datetime.date, int]] = {}
+        rows = (self.dated(node, start, end, kind).annotate(child=Substr("path", 1, len(node.path) + SEGMENT_WIDTH))
+                .order_by().values("child", "day").annotate(n=Count("pk")))
+        for row in rows:
+            counts.setdefault(row["child"], {})[row["day"]] = row["n"]
+        return counts
 
     def visible_to(self, user, path: str) -> bool:
         """May `user` see this source's records of the plan at `path`?"""

@@ -17,10 +17,10 @@ ended before `today` without being met, and an item is overdue when any of its o
 Nothing here is stored: it is computed from the records each time. The queries are bounded by the plan, not
 by its items: one read of the items, one of the links, one of the attachments, and one read per (evidence
 source, kind) used in the plan over the plan's whole period; windows are matched in Python. For a source
-that offers `days` (activities, visits, assistance: the many records of a district's year) that read is the
-number of records per day, and windows are summed over it, so a federation's plan does not build one record
-object per activity of the district; the record lists themselves (`detail=True`) are read only for the
-evidence page of one item.
+that offers `dated` (every source of the installed domains) that read is the number of records per day, and
+windows are summed over it, so a federation's plan does not build one record object per activity of the
+district; the record lists themselves (`detail=True`) are read only for the evidence page of one item. The
+plans of a node's children (a dashboard's overdue items) share one read per (source, kind), grouped by child.
 """
 
 from __future__ import annotations
@@ -121,7 +121,7 @@ def _link_record(link: PlanItemLink) -> contrib.EvidenceRecord:
 
 
 class DayCounts:
-    """Records counted by day (an evidence source's `days`), summed over a window by bisection."""
+    """Records counted by day (an evidence source's day counts), summed over a window by bisection."""
 
     def __init__(self, counts: dict[datetime.date, int]):
         self.days = sorted(counts)
@@ -142,11 +142,27 @@ def found_records(plan: Plan, keys, *, detail: bool = False
         source = contrib.evidence_source(key[0]) if key[0] else None
         if source is None:
             found[key] = []
-        elif source.days is not None and not detail:
-            found[key] = DayCounts(source.days(plan.node, plan.start, plan.end, key[1]))
+        elif source.dated is not None and not detail:
+            found[key] = DayCounts(source.day_counts(plan.node, plan.start, plan.end, key[1]))
         else:
             found[key] = list(source.find(plan.node, plan.start, plan.end, key[1]))
     return found
+
+
+def _children_counts(under, plans, items) -> dict[tuple[str, str], dict[str, dict[datetime.date, int]]]:
+    """For the plans of `under`'s children: each (source, kind) they use, counted by child and day in one read
+    over all their periods."""
+    children = [plan for plan in plans if plan.node.parent_id == under.pk]
+    if not children:
+        return {}
+    start, end = min(plan.start for plan in children), max(plan.end for plan in children)
+    counts = {}
+    for key in {evidence_kind(item.evidence) for plan in children for item in items.get(plan.pk, [])
+                if item.evidence}:
+        source = contrib.evidence_source(key[0]) if key[0] else None
+        if source is not None and source.dated is not None:
+            counts[key] = source.day_counts_by_child(under, start, end, key[1])
+    return counts
 
 
 def plan_progress(plan: Plan, *, today: datetime.date | None = None, items=None, detail: bool = False
@@ -159,10 +175,11 @@ def plan_progress(plan: Plan, *, today: datetime.date | None = None, items=None,
     return plans_progress([plan], today=today, items={plan.pk: items}, detail=detail)[plan.pk]
 
 
-def plans_progress(plans, *, today: datetime.date | None = None, items=None, detail: bool = False
-                   ) -> dict[int, PlanProgress]:
+def plans_progress(plans, *, today: datetime.date | None = None, items=None, detail: bool = False,
+                   under=None) -> dict[int, PlanProgress]:
     """The progress of several plans at once: one query for their items (unless given as {plan pk: items}),
-    one for their links, one for their attachments, and the find() calls of each plan."""
+    one for their links, one for their attachments, and the reads of each plan's records; with `under` (a
+    node), the plans of its children share one read per (source, kind)."""
     today = today or timezone.localdate()
     plans = list(plans)
     if items is None:
@@ -184,11 +201,15 @@ def plans_progress(plans, *, today: datetime.date | None = None, items=None, det
         for object_id, taken_on, uploaded_at in rows:  # dated by the work shown, else by the upload
             uploads[object_id].append(taken_on or timezone.localdate(uploaded_at))
 
+    shared = _children_counts(under, plans, items) if under is not None and not detail else {}
     result: dict[int, PlanProgress] = {}
     for plan in plans:
         plan_items = items.get(plan.pk, [])
         keys = {evidence_kind(item.evidence) for item in plan_items if item.evidence}
-        found = found_records(plan, sorted(keys), detail=detail)
+        counted = ({key: DayCounts(shared[key].get(plan.path, {})) for key in keys if key in shared}
+                   if under is not None and plan.node.parent_id == under.pk else {})
+        found = found_records(plan, sorted(keys - set(counted)), detail=detail)
+        found.update(counted)
         progress = {item.pk: item_progress(
             item, links=links.get(item.pk, []), uploads=uploads.get(item.pk, []),
             found=found.get(evidence_kind(item.evidence), []) if item.evidence else [], today=today)
@@ -260,11 +281,12 @@ def summarise(items, result: dict[int, ItemProgress]) -> PlanProgress:
 def overdue_items(user, node, *, today: datetime.date | None = None) -> list[ItemProgress]:
     """Overdue items of this year's plans of `node` and of its direct children (the node above sees its
     unions' overdue items on its dashboard), as far as `user` may see plans. Queries: the plans, their items,
-    links and attachments, plus the find() calls of each plan."""
+    links and attachments, the node's own plan's records, and one read per (source, kind) for all the
+    children's plans together — however many unions there are."""
     from gonghui.accounts import policy
 
     today = today or timezone.localdate()
     plans = list(Plan.objects.filter(policy.scope_q(user, "plans.view"), year=today.year)
                  .filter(Q(node=node) | Q(node__parent=node)).select_related("node").order_by("path", "half"))
-    progress = plans_progress(plans, today=today)
+    progress = plans_progress(plans, today=today, under=node)
     return [row for plan in plans for row in progress[plan.pk].overdue]

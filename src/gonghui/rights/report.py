@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
-from django.db.models import Exists, OuterRef, Sum
+from django.db.models import Exists, F, OuterRef, Sum
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -124,11 +124,15 @@ def _federation_item(node, year: int, due: list[CollectiveContract]) -> Suggesti
         responsible_role=OfficerRole.CHAIR, evidence=SOURCE_KEY)
 
 
-def _find(node, start: datetime.date, end: datetime.date, kind: str = ""):
+def _dated(node, start: datetime.date, end: datetime.date, kind: str = ""):
     rows = CollectiveContract.objects.filter(path__under=node.path, signed_on__gte=start, signed_on__lte=end)
     if kind:
         rows = rows.filter(kind=kind)
-    for contract in rows.order_by("signed_on", "id"):
+    return rows.annotate(day=F("signed_on"))
+
+
+def _find(node, start: datetime.date, end: datetime.date, kind: str = ""):
+    for contract in _dated(node, start, end, kind).order_by("signed_on", "id"):
         yield _record(contract)
 
 
@@ -196,7 +200,7 @@ class RightsContribution(Contribution):
 
     def evidence_sources(self) -> list[EvidenceSource]:
         return [EvidenceSource(key=SOURCE_KEY, label=_("Collective contracts"), kinds=tuple(ContractKind.choices),
-                               find=_find, get_for_user=_get_for_user)]
+                               find=_find, get_for_user=_get_for_user, dated=_dated)]
 
 
 register(RightsContribution())
