@@ -96,3 +96,23 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+class WorkerHeartbeat(models.Model):
+    """A running `gonghui worker` (core/worker.py): written when it starts and every few seconds while it runs,
+    deleted when it stops cleanly. A task RUNNING on a worker without a fresh heartbeat was interrupted."""
+
+    worker_id = models.CharField(_("worker id"), max_length=64, unique=True)
+    hostname = models.CharField(_("host name"), max_length=255)
+    pid = models.PositiveIntegerField(_("process id"))
+    queues = models.CharField(_("queues"), max_length=255, blank=True)
+    started_at = models.DateTimeField(_("started at"))
+    seen_at = models.DateTimeField(_("last seen at"), db_index=True)
+    task_id = models.CharField(_("task being run"), max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = _("worker heartbeat")
+        verbose_name_plural = _("worker heartbeats")
+
+    def __str__(self) -> str:
+        return f"{self.hostname}:{self.pid}"
