@@ -213,6 +213,7 @@ OTHER_URLS = {
     "members:card_verify",  # public: what a card's QR code opens (tests/test_member_cards.py)
     "care:my_assistance",  # a member's own assistance (tests/test_care_assistance.py)
     "activities:my_activities",  # a member's own page, no object (tests/test_activities.py)
+    "health",  # public: database and worker checks, no personal data (tests/test_health.py)
 }
 POST_ONLY = {"orgs:officer_delete", "accounts:role_revoke", "members:member_reveal", "members:women_check_record",
              "members:import_run", "activities:honour_decide", "activities:honour_withdraw",

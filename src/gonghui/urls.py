@@ -1,6 +1,7 @@
 from django.urls import include, path
 
 from gonghui.accounts import views as account_views
+from gonghui.core import health
 from gonghui.core import views as core_views
 
 urlpatterns = [
@@ -13,4 +14,7 @@ urlpatterns = [
     path("plans/", include("gonghui.plans.urls")),
     path("rights/", include("gonghui.rights.urls")),
     path("audit/", core_views.audit_log, name="audit_log"),
+    path("health/", health.health, name="health"),
 ]
+
+handler500 = "gonghui.core.middleware.server_error"
