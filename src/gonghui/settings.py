@@ -6,6 +6,15 @@ SECRET_KEY          if unset, generated once into GONGHUI_VAR_DIR/secret_key wit
 DEBUG               "1"/"true" to turn debug on; off otherwise
 ALLOWED_HOSTS       comma-separated (default: localhost,127.0.0.1,[::1])
 CSRF_TRUSTED_ORIGINS comma-separated origins, for a reverse proxy
+DATABASE_REPLICA_URLS comma-separated PostgreSQL streaming replicas; dashboards, statistics, ledgers and exports
+                    read from them (gonghui/core/db.py)
+REPLICA_PIN_SECONDS after a user's write, their pages read from the primary this long (5)
+REPLICA_MAX_LAG_SECONDS a replica further behind than this is left out until it catches up (1)
+HTTPS               "1" behind a TLS-terminating reverse proxy: secure cookies, HSTS, redirect to https, and the
+                    proxy's X-Forwarded-Proto trusted
+HSTS_SECONDS        Strict-Transport-Security max-age when HTTPS is on (31536000)
+LOG_FORMAT          "json" (default: one JSON object per request and per message) or "text"
+LOG_LEVEL           the level of Gonghui's own and Django's messages (INFO: every request is logged)
 """
 
 import os
@@ -74,12 +83,15 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "gonghui.core.requestlog.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "gonghui.core.middleware.DatabaseUnavailableMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "gonghui.core.db.ReplicaMiddleware",
     "gonghui.accounts.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -122,6 +134,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+# Streaming replicas (PostgreSQL): read-only aliases replica1, replica2, …; core/db.py decides which reads go there.
+for _number, _url in enumerate(_env_list("DATABASE_REPLICA_URLS", ""), start=1):
+    DATABASES[f"replica{_number}"] = dj_database_url.parse(
+        _url, conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")), conn_health_checks=True
+    )
+    # tests read the test database through the replica alias too (the replica tests start a real one)
+    DATABASES[f"replica{_number}"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["gonghui.core.db.ReplicaRouter"]
+REPLICA_PIN_SECONDS = float(os.environ.get("REPLICA_PIN_SECONDS", "5"))
+REPLICA_MAX_LAG_SECONDS = float(os.environ.get("REPLICA_MAX_LAG_SECONDS", "1"))
+REPLICA_CHECK_SECONDS = float(os.environ.get("REPLICA_CHECK_SECONDS", "2"))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -153,8 +176,16 @@ AXES_VERBOSE = False
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 60 * 60 * 10
-SESSION_COOKIE_SECURE = _env_bool("SECURE_COOKIES")
-CSRF_COOKIE_SECURE = _env_bool("SECURE_COOKIES")
+# HTTPS=1: the site is served over TLS by a reverse proxy (README, Deployment), which sets X-Forwarded-Proto.
+HTTPS = _env_bool("HTTPS")
+SESSION_COOKIE_SECURE = HTTPS or _env_bool("SECURE_COOKIES")
+CSRF_COOKIE_SECURE = HTTPS or _env_bool("SECURE_COOKIES")
+if HTTPS:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = True
+    SECURE_REDIRECT_EXEMPT = [r"^health/$"]  # the proxy and the monitors ask over plain HTTP on loopback
+    SECURE_HSTS_SECONDS = int(os.environ.get("HSTS_SECONDS", "31536000"))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = _env_bool("HSTS_INCLUDE_SUBDOMAINS")
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -191,8 +222,23 @@ TASKS = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "json": {"()": "gonghui.core.requestlog.JsonFormatter"},
+        "text": {
+            "()": "gonghui.core.requestlog.TextFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s %(message)s",
+        },
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": os.environ.get("LOG_FORMAT", "json")},
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    "loggers": {
+        # one line per request (core/requestlog.py); Django's own request logger would repeat the 4xx ones, so
+        # it keeps only the tracebacks of 500s
+        "gonghui.request": {"level": os.environ.get("REQUEST_LOG_LEVEL", "INFO"), "propagate": True},
+        "django.request": {"level": "ERROR"},
+    },
 }
 
 # Rules that differ between provinces or units are settings (DOMAIN.md), with the national defaults.
