@@ -12,7 +12,8 @@ REPLICA_PIN_SECONDS after a user's write, their pages read from the primary this
 REPLICA_MAX_LAG_SECONDS a replica further behind than this is left out until it catches up (1)
 HTTPS               "1" behind a TLS-terminating reverse proxy: secure cookies, HSTS, redirect to https, and the
                     proxy's X-Forwarded-Proto trusted
-HSTS_SECONDS        Strict-Transport-Security max-age when HTTPS is on (31536000)
+HSTS_SECONDS        Strict-Transport-Security max-age when HTTPS is on (31536000); HSTS_INCLUDE_SUBDOMAINS and
+                    HSTS_PRELOAD "1" when every subdomain of the site's domain is on HTTPS too
 LOG_FORMAT          "json" (default: one JSON object per request and per message) or "text"
 LOG_LEVEL           the level of Gonghui's own and Django's messages (INFO: every request is logged)
 """
@@ -185,7 +186,9 @@ if HTTPS:
     SECURE_SSL_REDIRECT = True
     SECURE_REDIRECT_EXEMPT = [r"^health/$"]  # the proxy and the monitors ask over plain HTTP on loopback
     SECURE_HSTS_SECONDS = int(os.environ.get("HSTS_SECONDS", "31536000"))
+    # for a domain whose every subdomain is on HTTPS (the deploy check warns while they are off)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = _env_bool("HSTS_INCLUDE_SUBDOMAINS")
+    SECURE_HSTS_PRELOAD = _env_bool("HSTS_PRELOAD")
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
