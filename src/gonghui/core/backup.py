@@ -114,7 +114,9 @@ def _table_names(cursor, engine: str) -> list[str]:
         cursor.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
                        "ORDER BY name")
     else:
-        cursor.execute("SELECT c.relname FROM pg_class c WHERE c.relkind IN ('r', 'p') "
+        # the tables of the schemas on the search path (public), not the system catalogues
+        cursor.execute("SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+                       "WHERE c.relkind IN ('r', 'p') AND n.nspname = ANY(current_schemas(false)) "
                        "AND pg_catalog.pg_table_is_visible(c.oid) ORDER BY c.relname")
     return [row[0] for row in cursor.fetchall()]
 
