@@ -38,13 +38,10 @@ migrate:
 seed:
 	$(BIN)/gonghui seed --scale demo
 
-# Serves the site and its background worker; Ctrl-C stops both.
+# Serves the site with the production server and its background worker; Ctrl-C stops both.
 serve:
 	@echo "Gonghui: http://127.0.0.1:$(PORT)/  (Ctrl-C to stop)"
-	@trap 'kill 0' INT TERM EXIT; \
-	$(BIN)/gonghui db_worker --queue-name default & \
-	$(BIN)/gunicorn gonghui.wsgi --bind 127.0.0.1:$(PORT) --workers 2 --access-logfile - & \
-	wait
+	LOG_FORMAT=text $(BIN)/gonghui serve --bind 127.0.0.1:$(PORT) --workers 2 --with-worker
 
 demo: install static migrate seed serve
 

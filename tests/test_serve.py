@@ -150,3 +150,13 @@ def test_the_background_worker_is_started_again_when_killed_and_everything_stops
     time.sleep(0.5)
     assert not [pid for pid in children if Path(f"/proc/{pid}").exists()
                 and "zombie" not in (Path(f"/proc/{pid}/status").read_text())]
+
+
+def test_the_client_address_comes_from_the_trusted_proxy_only(rf, settings):
+    from gonghui.core.requestlog import client_ip
+
+    request = rf.get("/", HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.7", REMOTE_ADDR="127.0.0.1")
+    settings.PROXY_COUNT = 0
+    assert client_ip(request) == "127.0.0.1"
+    settings.PROXY_COUNT = 1
+    assert client_ip(request) == "203.0.113.7"  # not the forged 6.6.6.6 the client put in front

@@ -14,6 +14,7 @@ HTTPS               "1" behind a TLS-terminating reverse proxy: secure cookies, 
                     proxy's X-Forwarded-Proto trusted
 HSTS_SECONDS        Strict-Transport-Security max-age when HTTPS is on (31536000); HSTS_INCLUDE_SUBDOMAINS and
                     HSTS_PRELOAD "1" when every subdomain of the site's domain is on HTTPS too
+PROXY_COUNT         reverse proxies in front of the server whose X-Forwarded-For is trusted (0; nginx in front: 1)
 LOG_FORMAT          "json" (default: one JSON object per request and per message) or "text"
 LOG_LEVEL           the level of Gonghui's own and Django's messages (INFO: every request is logged)
 """
@@ -174,6 +175,10 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
+# Reverse proxies in front of the server (nginx: 1). Their X-Forwarded-For names the client for the logs and the
+# lockout; with 0 it is ignored, since a client could forge it.
+PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
+AXES_CLIENT_IP_CALLABLE = "gonghui.core.requestlog.client_ip"
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 60 * 60 * 10

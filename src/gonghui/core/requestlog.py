@@ -88,9 +88,22 @@ class RequestLogMiddleware:
             "db_ms": round(counter.seconds * 1000, 1),
             "db": db or "default",
             "user": _loaded_user_id(request),
-            "ip": request.META.get("REMOTE_ADDR"),
+            "ip": client_ip(request),
             "bytes": size,
         }})
+
+
+def client_ip(request) -> str | None:
+    """The client's address: REMOTE_ADDR, or behind PROXY_COUNT trusted reverse proxies the address the outermost
+    of them saw, counted from the right of X-Forwarded-For (each proxy appends the address it was called from; the
+    entries to the left of it come from the client and may be forged). Used by the logs and the login lockout."""
+    count = settings.PROXY_COUNT
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    if count and forwarded:
+        hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
+        if len(hops) >= count:
+            return hops[-count]
+    return request.META.get("REMOTE_ADDR")
 
 
 def _loaded_user_id(request):
