@@ -547,7 +547,7 @@ def read_archive(path: str | Path, *, engine: str, staging: Path) -> dict:
     if header is None:
         raise BackupError(_("%(path)s is not a Gonghui backup.") % {"path": path})
     if manifest is None:
-        raise BackupError(_("The archive has no manifest.json; it is incomplete."))
+        raise BackupError(_("The archive has no manifest.json; it is damaged or incomplete."))
     _check_header(manifest, engine, path)
     if any(manifest.get(key) != header.get(key) for key in ("format", "engine", "created_at")):
         raise BackupError(_("The archive's manifest does not match its header; it is damaged."))
