@@ -132,7 +132,7 @@ def test_it_refuses_a_damaged_archive_and_changes_nothing(world, records, media,
             if info.name.endswith(".png"):
                 data = data[:-1] + b"X"
             target.addfile(info, io.BytesIO(data))
-    with pytest.raises(CommandError, match="checksum|校验"):
+    with pytest.raises(CommandError, match=r"checksum|校验"):
         call_command("restore", str(tampered), yes=True)
 
     # bytes flipped in the compressed stream
@@ -219,3 +219,7 @@ def test_it_writes_to_the_backups_folder_by_default(world, media, settings, tmp_
             data = tar.extractfile("media/" + entry["path"]).read()
             assert hashlib.sha256(data).hexdigest() == entry["sha256"]
         assert ["core", "0001_audit_log"] in manifest["migrations"]
+
+    media.mkdir(parents=True, exist_ok=True)
+    with pytest.raises(CommandError, match="MEDIA_ROOT"):
+        call_command("backup", out=str(media))  # it would back itself up

@@ -400,7 +400,10 @@ def create_backup(*, out: str | Path | None = None, alias: str = "default",
     if key_value is None:
         crypto.derived_keys()  # the key is created on first use: create it now so that the backup holds it
         key_source, key_value = _current_key()
-    media_root = Path(settings.MEDIA_ROOT)
+    media_root = Path(settings.MEDIA_ROOT).resolve()
+    if path.resolve().parent.is_relative_to(media_root):
+        raise BackupError(_("The archive cannot be written inside MEDIA_ROOT (%(folder)s), which it backs up.")
+                          % {"folder": media_root})
 
     partial = path.with_name(f".{path.name}.partial")
     workdir = Path(tempfile.mkdtemp(prefix=".gonghui-backup-", dir=path.parent))
