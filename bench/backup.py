@@ -149,7 +149,7 @@ def sqlite_bench(args) -> None:
           f"{f'; writer error: {writer.error}' if writer.error else ''}")
     seconds, output = run([*GONGHUI, "restore", str(archive), "--yes"], env)
     report("restore", seconds, figures, archive)
-    print("           " + output.strip().splitlines()[-1])
+    print("\n".join("           " + line for line in output.strip().splitlines()))
 
 
 def postgres_bench(args) -> None:
@@ -203,7 +203,8 @@ def postgres_bench(args) -> None:
                       "DATABASE_URL": urlunsplit(parts._replace(path="/" + scratch))}
         seconds, output = run([*GONGHUI, "restore", str(archive), "--yes"], target_env)
         report("restore", seconds, figures, archive)
-        print("           into an empty database on the same server: " + output.strip().splitlines()[-1])
+        print("           into an empty database on the same server:")
+        print("\n".join("           " + line for line in output.strip().splitlines()))
     finally:
         with psycopg.connect(**params, autocommit=True) as connection:
             connection.execute(f'DROP DATABASE IF EXISTS "{scratch}"')

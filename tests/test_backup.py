@@ -223,3 +223,20 @@ def test_it_writes_to_the_backups_folder_by_default(world, media, settings, tmp_
     media.mkdir(parents=True, exist_ok=True)
     with pytest.raises(CommandError, match="MEDIA_ROOT"):
         call_command("backup", out=str(media))  # it would back itself up
+
+
+def test_it_takes_the_first_pg_tool_at_least_as_new_as_the_server(tmp_path, monkeypatch):
+    def fake(folder: str, major: int) -> Path:
+        path = tmp_path / folder / "pg_dump"
+        path.parent.mkdir()
+        path.write_text(f"#!/bin/sh\necho 'pg_dump (PostgreSQL) {major}.2'\n")
+        path.chmod(0o755)
+        return path
+
+    new = fake("new", 99)
+    monkeypatch.setenv("PATH", str(new.parent))
+    assert backup.find_pg_tool("pg_dump", 17) == str(new)
+    old = fake("old", 9)
+    monkeypatch.setenv("PATH", str(old.parent))
+    with pytest.raises(backup.BackupError, match="PostgreSQL 98"):
+        backup.find_pg_tool("pg_dump", 98)
