@@ -5,10 +5,12 @@ Transactional tests: on PostgreSQL pg_dump and pg_restore run in other processes
 
 from __future__ import annotations
 
+import base64
 import gzip
 import hashlib
 import io
 import json
+import os
 import tarfile
 from pathlib import Path
 
@@ -240,3 +242,21 @@ def test_it_takes_the_first_pg_tool_at_least_as_new_as_the_server(tmp_path, monk
     monkeypatch.setenv("PATH", str(old.parent))
     with pytest.raises(backup.BackupError, match="PostgreSQL 98"):
         backup.find_pg_tool("pg_dump", 98)
+
+
+def test_it_installs_the_backup_key_where_another_key_was(world, records, media, settings, tmp_path, capsys):
+    archive = tmp_path / "backup.tar.gz"
+    call_command("backup", out=str(archive))
+    original = backup._key_file().read_bytes()
+    settings.VAR_DIR = tmp_path / "new-machine"
+    settings.VAR_DIR.mkdir()
+    (settings.VAR_DIR / "field_key").write_text(base64.b64encode(os.urandom(32)).decode())
+    crypto.reset_keys()
+    try:
+        call_command("restore", str(archive), yes=True)
+        assert (settings.VAR_DIR / "field_key").read_bytes() == original
+        assert oct((settings.VAR_DIR / "field_key").stat().st_mode & 0o777) == "0o600"
+        assert len(list(settings.VAR_DIR.glob("field_key.before-restore-*"))) == 1  # the other key is kept
+        assert Member.objects.get(pk=records["members"][0].pk).mobile_clear == "13800138000"
+    finally:
+        crypto.reset_keys()

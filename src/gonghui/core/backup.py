@@ -434,7 +434,7 @@ def create_backup(*, out: str | Path | None = None, alias: str = "default",
             manifest["members"][member] = _add_file(tar, member, database_file)
             database_file.unlink()
             if key_source == "file":
-                manifest["members"][KEY_MEMBER] = _add_bytes(tar, KEY_MEMBER, (key_value + "\n").encode())
+                manifest["members"][KEY_MEMBER] = _add_bytes(tar, KEY_MEMBER, _key_file().read_bytes())
             say(_("Adding the uploaded files…"))
             file_bytes = 0
             for relative, file_path in _media_files(media_root):
@@ -605,19 +605,19 @@ def _restore_postgresql(alias: str, source_file: Path) -> None:
                f"--dbname={name}", str(source_file)], env, "pg_restore")
 
 
-def _install_key(value: str) -> bool:
-    """Write the archive's field key to VAR_DIR/field_key (mode 0600, temporary name then rename); True when it
-    changed. The key it replaces, if different, is kept beside it."""
+def _install_key(data: bytes) -> bool:
+    """Write the archive's field key file to VAR_DIR/field_key (mode 0600, temporary name then rename); True when
+    it changed. The key it replaces, if different, is kept beside it."""
     path = _key_file()
-    if path.exists() and path.read_text().strip() == value:
+    if path.exists() and path.read_bytes().strip() == data.strip():
         return False
     if path.exists():
         stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S")
         shutil.copy2(path, path.with_name(f"field_key.before-restore-{stamp}"))
     temporary = path.with_name(".field_key.restore")
     descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(descriptor, "w") as handle:
-        handle.write(value + "\n")
+    with os.fdopen(descriptor, "wb") as handle:
+        handle.write(data)
     os.replace(temporary, path)
     crypto.reset_keys()
     return True
@@ -691,8 +691,8 @@ def restore_backup(*, path: str | Path, alias: str = "default",
         key = manifest["field_key"]
         key_value = None
         if key.get("included"):
-            key_value = (staging / KEY_MEMBER).read_text().strip()
-            if _key_fingerprint(key_value) != key.get("fingerprint"):
+            key_value = (staging / KEY_MEMBER).read_bytes()
+            if _key_fingerprint(key_value.decode()) != key.get("fingerprint"):
                 raise BackupError(_("The field key in the archive does not match its manifest; the archive is "
                                     "damaged."))
             environment = os.environ.get("GONGHUI_FIELD_KEY", "").strip()
