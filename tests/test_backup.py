@@ -177,6 +177,16 @@ def test_it_refuses_a_file_that_is_not_a_backup(world, media, tmp_path):
     plain.write_bytes(gzip.compress(b"just some text, not a tar"))
     with pytest.raises(CommandError):
         call_command("restore", str(plain), yes=True)
+    # a well-formed header, then a manifest that is JSON but not a manifest
+    header = json.dumps({"format": backup.FORMAT, "engine": connection.vendor, "created_at": "2026-01-01"}).encode()
+    hollow = tmp_path / "hollow.tar.gz"
+    with tarfile.open(hollow, "w:gz") as tar:
+        for name, data in ((backup.HEADER, header), (backup.MANIFEST, b"[1, 2]")):
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            tar.addfile(info, io.BytesIO(data))
+    with pytest.raises(CommandError, match=r"manifest\.json"):
+        call_command("restore", str(hollow), yes=True)
     with pytest.raises(CommandError, match=r"does not exist|不存在"):
         call_command("restore", str(tmp_path / "missing.tar.gz"), yes=True)
 

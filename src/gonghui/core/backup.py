@@ -517,7 +517,7 @@ def read_archive(path: str | Path, *, engine: str, staging: Path) -> dict:
                         raise BackupError(_("%(name)s in the archive is not valid JSON.")
                                           % {"name": info.name}) from None
                     if info.name == HEADER:
-                        if number != 0:
+                        if number != 0 or not isinstance(document, dict):
                             raise BackupError(_("%(path)s is not a Gonghui backup.") % {"path": path})
                         header = document
                         _check_header(header, engine, path)  # the wrong engine is refused before reading on
@@ -551,6 +551,9 @@ def read_archive(path: str | Path, *, engine: str, staging: Path) -> dict:
         raise BackupError(_("%(path)s is not a Gonghui backup.") % {"path": path})
     if manifest is None:
         raise BackupError(_("The archive has no manifest.json; it is damaged or incomplete."))
+    shapes = {"created_at": str, "tables": dict, "files": list, "members": dict, "field_key": dict, "migrations": list}
+    if not isinstance(manifest, dict) or any(not isinstance(manifest.get(key), kind) for key, kind in shapes.items()):
+        raise BackupError(_("The archive's manifest.json lacks what a Gonghui backup records; it is damaged."))
     _check_header(manifest, engine, path)
     if any(manifest.get(key) != header.get(key) for key in ("format", "engine", "created_at")):
         raise BackupError(_("The archive's manifest does not match its header; it is damaged."))
