@@ -45,7 +45,7 @@ import aiohttp
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from load_procs import ProcessTree  # noqa: E402
+from load_procs import ProcessTree, machine_busy_seconds  # noqa: E402
 
 BIN = Path(sys.executable).parent
 GONGHUI = str(BIN / "gonghui")
@@ -241,6 +241,7 @@ async def run_level(traffic: Traffic, clients: int, warmup: float, duration: flo
     await asyncio.sleep(warmup)
     cpu_before, server_before = _own_cpu(), traffic.tree.cpu_seconds() if traffic.tree else 0
     db_before = traffic.db_tree.cpu_seconds() if traffic.db_tree else 0
+    machine_before = machine_busy_seconds()
     results.recording = True
     started = time.perf_counter()
     if sampler is not None:
@@ -252,10 +253,12 @@ async def run_level(traffic: Traffic, clients: int, warmup: float, duration: flo
     cpu = _own_cpu() - cpu_before
     server_cpu = (traffic.tree.cpu_seconds() - server_before) if traffic.tree else 0
     db_cpu = (traffic.db_tree.cpu_seconds() - db_before) if traffic.db_tree else 0
+    machine = machine_busy_seconds() - machine_before
     stop.set()
     await asyncio.gather(*tasks, return_exceptions=True)
     return {"clients": clients, "results": results, "elapsed": elapsed, "client_cpu": cpu / elapsed,
-            "server_cpu": server_cpu / elapsed, "db_cpu": db_cpu / elapsed}
+            "server_cpu": server_cpu / elapsed, "db_cpu": db_cpu / elapsed,
+            "other_cpu": max(0.0, machine - server_cpu - db_cpu - cpu) / elapsed}
 
 
 def _own_cpu() -> float:
@@ -456,7 +459,8 @@ def row(label: str, results: Results, elapsed: float, kinds=None) -> str:
 def print_level(name: str, level: dict) -> None:
     results, elapsed = level["results"], level["elapsed"]
     print(f"\n  {name}, {level['clients']} clients, {elapsed:.0f} s — client CPU {level['client_cpu'] * 100:.0f}% of "
-          f"a core, server {level['server_cpu'] * 100:.0f}%, database server {level['db_cpu'] * 100:.0f}%")
+          f"a core, server {level['server_cpu'] * 100:.0f}%, database server {level['db_cpu'] * 100:.0f}%, "
+          f"other processes on the machine {level['other_cpu'] * 100:.0f}% (of {os.cpu_count()} cores)")
     print(f"  {'kind':<18}{'requests':>8}{'req/s':>9}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'errors':>8}")
     print(row("ALL", results, elapsed))
     for group, kinds in GROUPS.items():

@@ -68,3 +68,9 @@ class ProcessTree:
             except OSError:
                 continue
         return rows
+
+
+def machine_busy_seconds() -> float:
+    """CPU seconds all the machine's cores have spent busy (not idle, not waiting for I/O) since boot."""
+    values = [int(value) for value in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    return (sum(values) - values[3] - values[4]) / TICKS
