@@ -505,3 +505,17 @@ def test_it_finds_the_repeated_query_of_a_page_that_reads_row_by_row(client, wor
     with override_settings(ROOT_URLCONF=Urls), pytest.raises(pytest.fail.Exception) as failure:
         assert_queries_bounded(client, "/n-plus-one/", grown.batch)
     assert "members_member" in str(failure.value) and "after growing it" in str(failure.value)
+
+
+def test_it_shows_a_superuser_every_member_not_only_those_in_transfer(world):
+    """members.selectors.visible_q: a superuser's scope is everywhere (an empty Q); or-ed with the clause for
+    members in transfer it used to narrow the list to those alone (found by bench/explain.py)."""
+    from gonghui.accounts.models import User
+    from gonghui.members import selectors as member_selectors
+
+    make_member(world.union_a, "甲一")
+    make_member(world.union_b, "乙一")
+    root = User.objects.create(username="root", is_superuser=True)
+    names = set(member_selectors.member_list(root, world.county).values_list("name", flat=True))
+    assert names == {"甲一", "乙一"}
+    assert set(member_selectors.member_list(world.chair_a, world.county).values_list("name", flat=True)) == {"甲一"}

@@ -30,9 +30,10 @@ _MOBILE_LIKE = re.compile(r"^1[3-9]\d{9}$")
 
 
 def visible_q(user, permission: str = "members.view") -> Q:
-    return policy.scope_q(user, permission, "path") | (
-        Q(status=Status.IN_TRANSFER) & policy.scope_q(user, permission, "transfer_to_path")
-    )
+    own = policy.scope_q(user, permission, "path")
+    if not own:  # everywhere (a superuser): an empty Q or-ed with the transfer clause would narrow it to that
+        return own
+    return own | (Q(status=Status.IN_TRANSFER) & policy.scope_q(user, permission, "transfer_to_path"))
 
 
 def can(user, permission: str, member: Member) -> bool:
