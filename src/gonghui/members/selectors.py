@@ -83,9 +83,13 @@ def member_list(user, node: OrgNode, *, search: str = "", status: str = "", grou
 
     Without a status filter, people who are no longer members (withdrawn, expelled, deceased, refused)
     are left out: they stay in the registry with their history and show under their own status."""
-    queryset = Member.objects.filter(visible_q(user)).filter(
+    queryset = Member.objects.filter(
         Q(path__under=node.path) | Q(status=Status.IN_TRANSFER, transfer_to_path__under=node.path)
     )
+    if not policy.has_perm(user, "members.view", node.path):
+        # (where the user holds it at the node, every row above is visible: the scope would only add a second,
+        # wider OR of ranges that the database may choose to walk instead — policy.subtree_q)
+        queryset = queryset.filter(visible_q(user))
     if status:
         queryset = queryset.filter(status=status)
     else:
@@ -111,15 +115,15 @@ def member_transfers(member: Member) -> list[Transfer]:
 def pending_transfers(user, node: OrgNode) -> dict[str, list[Transfer]]:
     """Transfers waiting under `node`: those it must receive, and those it sent that wait on the other side."""
     base = Transfer.objects.filter(status=TransferStatus.PENDING).select_related("member", "from_union", "to_union")
-    incoming = base.filter(policy.scope_q(user, "members.view", "to_path"), to_path__under=node.path)
-    outgoing = base.filter(policy.scope_q(user, "members.view", "from_path"), from_path__under=node.path)
+    incoming = base.filter(policy.subtree_q(user, "members.view", node.path, "to_path"))
+    outgoing = base.filter(policy.subtree_q(user, "members.view", node.path, "from_path"))
     return {"incoming": list(incoming.order_by("sent_on")), "outgoing": list(outgoing.order_by("sent_on"))}
 
 
 def inactive_members(user, node: OrgNode, today: datetime.date | None = None) -> QuerySet[Member]:
     """Active members with six months or more without dues or union life since they joined or were last
     reviewed: for an officer to decide (keep, or treat as 自动退会). DOMAIN.md."""
-    queryset = Member.objects.filter(policy.scope_q(user, "members.view"), path__under=node.path)
+    queryset = Member.objects.filter(policy.subtree_q(user, "members.view", node.path))
     return queryset.filter(inactive_q(today)).select_related("union", "group").order_by("last_active_on", "name")
 
 

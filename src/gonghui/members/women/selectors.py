@@ -52,7 +52,7 @@ def get_member_for_women(user, pk: int, permission: str = "women.view") -> Membe
 
 
 def women_members(user, node: OrgNode, *, statuses=LIST_STATUSES) -> QuerySet[Member]:
-    return (Member.objects.filter(policy.scope_q(user, "women.view"), path__under=node.path, gender=Gender.FEMALE,
+    return (Member.objects.filter(policy.subtree_q(user, "women.view", node.path), gender=Gender.FEMALE,
                                   status__in=statuses)
             .select_related("union", "group", "women_record").order_by("path", "name", "id"))
 
