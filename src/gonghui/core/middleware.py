@@ -19,13 +19,14 @@ import sys
 import threading
 
 from django.db import InterfaceError, OperationalError
-from django.http import HttpResponse, HttpResponseServerError
+from django.http import HttpResponse, HttpResponseServerError, JsonResponse
 from django.template import loader
 
 logger = logging.getLogger("gonghui.database")
 
 RETRY_AFTER_SECONDS = 30
 DATABASE_ERRORS = (OperationalError, InterfaceError)
+HEALTH_PATH = "/health/"
 
 _outage = {"on": False}
 _lock = threading.Lock()
@@ -45,8 +46,12 @@ def _log(request, error: BaseException) -> None:
 
 def unavailable_response(request, error: BaseException) -> HttpResponse:
     _log(request, error)
-    response = HttpResponse(loader.get_template("503.html").render(), status=503,
-                            content_type="text/html; charset=utf-8")
+    if request.path == HEALTH_PATH:  # a probe that sent a session cookie: still JSON (core/health.py)
+        response = JsonResponse({"status": "down", "checks": {"databases": {"default": {
+            "ok": False, "error": type(error).__name__}}}}, status=503)
+    else:
+        response = HttpResponse(loader.get_template("503.html").render(), status=503,
+                                content_type="text/html; charset=utf-8")
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     response["Cache-Control"] = "no-store"
     response._has_been_logged = True  # logged above; Django's request logger would log the traceback again

@@ -209,7 +209,17 @@ class GonghuiWorker(Worker):
             self.current_task_id = ""
             self._wake.set()
 
+    def _retry_after_error(self, attempt: int, what: str) -> None:
+        """Log the first failure with its traceback, later ones in a line; wait a little longer each time."""
+        if attempt == 0:
+            logger.exception("worker %s: %s; retrying until it answers", self.worker_id, what)
+        else:
+            logger.warning("worker %s: %s (attempt %d)", self.worker_id, what, attempt + 1)
+        connection.close()
+        time.sleep(min(1 + attempt, 5))
+
     def _start(self) -> None:
+        attempt = 0
         while True:
             try:
                 close_old_connections()
@@ -218,15 +228,15 @@ class GonghuiWorker(Worker):
                 self._last_recovery = time.monotonic()
                 return
             except (OperationalError, InterfaceError):
-                logger.exception("worker %s: database unreachable at start; retrying", self.worker_id)
-                connection.close()
-                time.sleep(max(self.interval, 1))
+                self._retry_after_error(attempt, "database unreachable at start")
+                attempt += 1
 
     def run(self) -> None:
         self._start()
         self._thread = threading.Thread(target=self._background, name="gonghui-heartbeat", daemon=True)
         self._thread.start()
         try:
+            attempt = 0
             while True:
                 try:
                     super().run()
@@ -234,9 +244,8 @@ class GonghuiWorker(Worker):
                 except (OperationalError, InterfaceError):
                     if not self.running:
                         return
-                    logger.exception("worker %s: database error; retrying", self.worker_id)
-                    connection.close()
-                    time.sleep(max(self.interval, 1))
+                    self._retry_after_error(attempt, "database error")
+                    attempt += 1
         finally:
             self.stop()
 
