@@ -461,6 +461,12 @@ def print_level(name: str, level: dict) -> None:
     print(f"\n  {name}, {level['clients']} clients, {elapsed:.0f} s — client CPU {level['client_cpu'] * 100:.0f}% of "
           f"a core, server {level['server_cpu'] * 100:.0f}%, database server {level['db_cpu'] * 100:.0f}%, "
           f"other processes on the machine {level['other_cpu'] * 100:.0f}% (of {os.cpu_count()} cores)")
+    used = level["server_cpu"] + level["db_cpu"]
+    if results.requests() and used:
+        per_request = used * elapsed / results.requests() * 1000
+        cores = os.cpu_count() or 1
+        print(f"  CPU per request (server + database): {per_request:.0f} ms, so {cores} free cores serve about "
+              f"{cores * 1000 / per_request:.0f} req/s of this mix")
     print(f"  {'kind':<18}{'requests':>8}{'req/s':>9}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'errors':>8}")
     print(row("ALL", results, elapsed))
     for group, kinds in GROUPS.items():
