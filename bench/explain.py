@@ -13,8 +13,10 @@ EXPLAIN QUERY PLAN; PostgreSQL: EXPLAIN ANALYZE) and a line is flagged FULL SCAN
 100,000 rows is read whole rather than searched through an index. Times: the best and the median of --repeat runs
 after one warm-up, per scenario (the machine's load shows in them: compare figures taken in the same run).
 
-`--compare` also times the activity year figures as they were read before issue 6 (one GROUP BY kind over the
-joined check-ins with COUNT DISTINCT, and a second COUNT DISTINCT), next to the present reading, on the same data.
+`--compare` also times the reads changed in issue 6 as they were before (the code kept in this file) next to the
+present ones, on the same data in the same run, and checks that they give the same result: the activity year
+figures (one GROUP BY kind over the joined check-ins with COUNT DISTINCT, then a second COUNT DISTINCT), a union's
+member list read by the district's admin, and the rows of the visit and activity ledgers.
 """
 
 from __future__ import annotations
@@ -192,7 +194,7 @@ def scenarios(year: int):
         ("plan progress: a union's records", lambda: plan_records(union)),
         ("submissions: children's records by day (street)", lambda: plan_children(street)),
     ]
-    return cases, {"root": root, "street": street}
+    return cases, {"root": root, "street": street, "union": union, "admin": admin}
 
 
 def _sample_mobile(member) -> str:
@@ -225,21 +227,90 @@ def old_activity_year_stats(node, year: int) -> dict:
     return {"rows": rows, "participants": total}
 
 
-def compare(year: int, nodes: dict, repeat: int) -> None:
-    from gonghui.activities import stats as activity_stats
+def old_member_page(user, node) -> tuple[int, int]:
+    """A union's member list as read before issue 6: the user's scope and the node each as an OR of ranges."""
+    from django.core.paginator import Paginator
+    from django.db.models import Q
 
-    print("\n== before/after: activity year figures (the year cards of the dashboards)")
-    for label, node in nodes.items():
+    from gonghui.members.models import Member, Status
+    from gonghui.members.selectors import visible_q
+
+    queryset = (Member.objects.filter(visible_q(user))
+                .filter(Q(path__under=node.path) | Q(status=Status.IN_TRANSFER, transfer_to_path__under=node.path))
+                .filter(status__in=[Status.ACTIVE, Status.IN_TRANSFER, Status.RETAINED, Status.APPLICANT])
+                .select_related("union", "group", "unit").order_by("path", "name", "id"))
+    page = Paginator(queryset, 25).get_page(1)
+    return len(page.object_list), page.paginator.count
+
+
+def old_visit_rows(user, node, start, end) -> list[dict]:
+    """The visit ledger's rows as built before issue 6: a model instance and three related ones per visit."""
+    from gonghui.care.visits import selectors
+    from gonghui.care.visits.services import reason_label
+
+    return [{"visited_on": visit.visited_on, "member": visit.member.name, "union": visit.union.name,
+             "reason": reason_label(visit.reason), "visitors": visit.visitors, "place": visit.place,
+             "gift": visit.gift, "value": visit.gift_value}
+            for visit in selectors.visits(user, node, start=start, end=end).order_by("visited_on", "id")]
+
+
+def old_activity_rows(node, start, end) -> list[dict]:
+    """The activity ledger's rows as built before issue 6: instances, get_kind_display() per row."""
+    from django.utils import timezone
+
+    from gonghui.activities.ledger import activities_in
+
+    return [{"date": timezone.localtime(a.starts_at).date(), "title": a.title, "kind": a.get_kind_display(),
+             "organiser": a.organiser.name, "place": a.place, "signed_up": a.signed_up_count,
+             "attended": a.attended_count, "budget": a.budget, "actual_cost": a.actual_cost}
+            for a in activities_in(node, start, end).select_related("organiser").order_by("starts_at", "id")
+            .only("starts_at", "title", "kind", "organiser__name", "place", "signed_up_count", "attended_count",
+                  "budget", "actual_cost")]
+
+
+def _line(label: str, before, after, same: bool) -> None:
+    print(f"  {label:28} before {before[0]:8.0f} ms (median {before[1]:.0f})   after {after[0]:8.0f} ms "
+          f"(median {after[1]:.0f})   same result: {'yes' if same else 'NO'}")
+
+
+def compare(year: int, nodes: dict, repeat: int) -> None:
+    """The pages' reads as they were before issue 6 and as they are now, on the same data in the same run."""
+    from django.core.paginator import Paginator
+
+    from gonghui.activities import ledger as activity_ledger
+    from gonghui.activities import stats as activity_stats
+    from gonghui.care.visits import ledger as visit_ledger
+    from gonghui.members import selectors as member_selectors
+
+    admin, union = nodes["admin"], nodes["union"]
+    start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+
+    def new_member_page():
+        page = Paginator(member_selectors.member_list(admin, union), 25).get_page(1)
+        return len(page.object_list), page.paginator.count
+
+    print("\n== before/after (the code before issue 6, kept here, against the present code)")
+    _line("member list of a union", timed(lambda: old_member_page(admin, union), repeat),
+          timed(new_member_page, repeat), old_member_page(admin, union) == new_member_page())
+    root = nodes["root"]
+    old_rows = old_visit_rows(admin, root, start, end)
+    _line("visit ledger: district root", timed(lambda: old_visit_rows(admin, root, start, end), repeat),
+          timed(lambda: visit_ledger.visit_ledger(admin, root, start, end), repeat),
+          old_rows == visit_ledger.visit_ledger(admin, root, start, end)[0].rows)
+    old_rows = old_activity_rows(root, start, end)
+    _line("activity ledger rows: root", timed(lambda: old_activity_rows(root, start, end), repeat),
+          timed(lambda: activity_ledger.build_activity_ledger(root, start, end), repeat),
+          old_rows == activity_ledger.build_activity_ledger(root, start, end).rows)
+    for label in ("root", "street"):
+        node = nodes[label]
         new = activity_stats.activity_year_stats(node, year)
         old = old_activity_year_stats(node, year)
         same = (old["participants"] == new["total"]["participants"]
                 and all(old["rows"][kind]["participants"] == row["participants"]
                         and old["rows"][kind]["person_times"] == row["person_times"]
                         for kind, row in new["by_kind"].items()))
-        before = timed(lambda node=node: old_activity_year_stats(node, year), repeat)
-        after = timed(lambda node=node: activity_stats.activity_year_stats(node, year), repeat)
-        print(f"  {label:7} before {before[0]:8.0f} ms (median {before[1]:.0f})   after {after[0]:8.0f} ms "
-              f"(median {after[1]:.0f})   same figures: {'yes' if same else 'NO'}")
+        _line(f"activity year figures: {label}", timed(lambda node=node: old_activity_year_stats(node, year), repeat),
+              timed(lambda node=node: activity_stats.activity_year_stats(node, year), repeat), same)
 
 
 def main() -> int:
