@@ -61,6 +61,7 @@ def job(client, world):
     return job
 
 
+@pytest.mark.django_db(transaction=True)  # the worker closes its connections as a real one does
 def test_it_writes_its_heartbeat_and_removes_it_when_it_stops():
     w = _worker("w-1")
     w.beat()
@@ -73,6 +74,7 @@ def test_it_writes_its_heartbeat_and_removes_it_when_it_stops():
     assert not WorkerHeartbeat.objects.exists()
 
 
+@pytest.mark.django_db(transaction=True)
 def test_it_runs_ready_tasks_in_batch_mode_and_leaves_no_heartbeat(settings):
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
     DBTaskResult.objects.create(args_kwargs={"args": [999999, None], "kwargs": {}}, backend_name="default",
