@@ -104,6 +104,20 @@ def explain(sql: str, params: tuple, sizes: dict[str, int]) -> tuple[list[str], 
     return lines, scans
 
 
+SLOW_MS = 500
+
+
+def statement_ms(sql: str, params: tuple) -> float:
+    """One statement run alone, its rows fetched (SQLite computes them while they are fetched)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        started = time.perf_counter()
+        cursor.execute(sql, params)
+        cursor.fetchall()
+        return (time.perf_counter() - started) * 1000
+
+
 def timed(fn, repeat: int) -> tuple[float, float]:
     fn()
     samples = []
@@ -342,7 +356,7 @@ def main() -> int:
     print("# rows: " + ", ".join(f"{table} {count:,}" for table, count in sorted(sizes.items(), key=lambda x: -x[1])
                                  if count > 10_000))
     cases, nodes = scenarios(year)
-    flagged = []
+    flagged, slow = [], []
     for name, fn in cases:
         if args.only and args.only not in name:
             continue
@@ -354,15 +368,21 @@ def main() -> int:
         print(f"\n== {name}: {best:.0f} ms (median {median:.0f}), {len(recorder.seen)} statements{shown}")
         for sql, params in recorder.seen:
             lines, scans = explain(sql, params, sizes)
-            print(f"  -- {sql[:220]}{'…' if len(sql) > 220 else ''}")
+            took = statement_ms(sql, params)
+            print(f"  -- {took:6.0f} ms  {sql[:220]}{'…' if len(sql) > 220 else ''}")
             for line in lines if args.plans else lines[:12]:
                 print(f"       {line}")
             for line in scans:
                 print(f"     ! FULL SCAN of a big table: {line}")
                 flagged.append((name, line))
+            if took > SLOW_MS and not scans:
+                print(f"     ! SLOW: {took:.0f} ms over the index ranges above (a whole district's rows)")
+                slow.append((name, f"{took:.0f} ms {sql[:100]}…"))
     if args.compare:
         compare(year, nodes, args.repeat)
     print(f"\n# {len(flagged)} full scans of big tables" + "".join(f"\n#   {name}: {line}" for name, line in flagged))
+    print(f"# {len(slow)} statements over {SLOW_MS} ms through an index" + "".join(f"\n#   {name}: {what}"
+                                                                          for name, what in slow))
     return 0
 
 
