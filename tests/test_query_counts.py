@@ -39,6 +39,7 @@ from gonghui.care.models import (
 )
 from gonghui.demo import identifiers
 from gonghui.members import services as member_services
+from gonghui.members.documents.export import COLUMNS as EXPORT_COLUMNS
 from gonghui.members.models import ImportJob, Member
 from gonghui.members.women import services as women_services
 from gonghui.orgs import services as org_services
@@ -375,6 +376,14 @@ def _pages(w, d: Data):
         ("contract detail", "chair_a", reverse("rights:contract_detail", args=[d.contract.pk])),
         ("audit log", "district_admin", reverse("audit_log")),
         ("audit log street", "street_admin", reverse("audit_log")),
+        # the lists as files
+        ("activity ledger xlsx", "district_admin", reverse("activities:activity_ledger_xlsx", args=[w.county.pk])),
+        ("assistance ledger xlsx", "district_admin",
+         reverse("care:assistance_ledger", args=[w.county.pk]) + "?format=xlsx"),
+        ("visit ledger xlsx", "district_admin", reverse("care:visit_ledger", args=[w.county.pk]) + "?format=xlsx"),
+        ("member export xlsx", "street_admin", reverse("members:member_export", args=[w.street_a.pk])
+         + "?format=xlsx&" + "&".join(f"columns={column.key}" for column in EXPORT_COLUMNS)),
+        ("assessment xlsx", "street_admin", reverse("plans:scheme_xlsx", args=[d.scheme.pk])),
     ]
 
 
@@ -444,7 +453,8 @@ PAGE_LABELS = [
     "campaign detail", "donation drive", "plan list", "plan list street", "plan detail", "plan monthly",
     "plan suggestions", "item ledger", "indicator panel", "indicator detail", "submissions", "submissions county",
     "summary list", "summary detail", "assessment list", "assessment scores", "contract list",
-    "contract list union", "contract detail", "audit log", "audit log street",
+    "contract list union", "contract detail", "audit log", "audit log street", "activity ledger xlsx",
+    "assistance ledger xlsx", "visit ledger xlsx", "member export xlsx", "assessment xlsx",
 ]
 
 
@@ -483,7 +493,9 @@ def test_it_runs_the_same_number_of_queries_on_every_page_with_three_times_the_d
         client.force_login(world.personas[persona])
         headers = {"HX-Request": "true", "HX-Target": "member-results"} if "htmx" in label else {}
         with django_assert_max_num_queries(BOUNDS.get(label, MAX_QUERIES)):
-            client.get(url, follow=True, headers=headers)
+            response = client.get(url, follow=True, headers=headers)
+        if label.endswith("xlsx"):  # the file itself, not the form asking for it again
+            assert "spreadsheetml" in response["Content-Type"], label
 
 
 def test_it_finds_the_repeated_query_of_a_page_that_reads_row_by_row(client, world, grown):
