@@ -45,7 +45,7 @@ import aiohttp
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from load_procs import ProcessTree, machine_busy_seconds  # noqa: E402
+from load_procs import ProcessTree, machine_busy_seconds, parent_of  # noqa: E402
 
 BIN = Path(sys.executable).parent
 GONGHUI = str(BIN / "gonghui")
@@ -416,14 +416,36 @@ async def run_engine(engine: Engine, args) -> dict:
         traffic = Traffic(plan, sessions, base, seed=args.seed)
         traffic.tree, traffic.db_tree = ProcessTree(server.pid), db_tree
         for clients in args.clients:
-            level = await run_level(traffic, clients, args.warmup, args.duration)
+            sampler = None
+            if args.py_spy:
+                sampler = profiler(args.py_spy, server.pid, engine.var_dir / f"load_profile_{clients}.txt")
+            level = await run_level(traffic, clients, args.warmup, args.duration, sampler=sampler)
             print_level(engine.name, level)
+            if args.py_spy:
+                import load_profile
+
+                load_profile.summarise(str(engine.var_dir / f"load_profile_{clients}.txt"), top=15)
             outcome["levels"].append(level)
         if args.soak:
             outcome["soak"] = await soak(traffic, args.soak_clients, args.warmup, args.soak)
     finally:
         stop_server(server)
     return outcome
+
+
+def profiler(py_spy: str, serve_pid: int, output: Path):
+    """A sampler for run_level: py-spy on gunicorn's master and its workers for the measured seconds."""
+    async def sample(duration: float) -> None:
+        # serve --with-worker runs gunicorn's master and the background worker as its two children
+        master = next(pid for pid, command in ProcessTree(serve_pid).describe()
+                      if parent_of(pid) == serve_pid and "gonghui.cli serve" in command)
+        process = await asyncio.create_subprocess_exec(
+            py_spy, "record", "--pid", str(master), "--subprocesses", "--nonblocking", "--rate", "40",
+            "--duration", str(int(duration)), "--format", "raw", "-o", str(output),
+            stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL)
+        await asyncio.sleep(duration)
+        await process.wait()
+    return sample
 
 
 async def soak(traffic: Traffic, clients: int, warmup: float, seconds: float) -> dict:
@@ -482,13 +504,17 @@ def print_level(name: str, level: dict) -> None:
 def print_soak(series, results: Results) -> None:
     print("  memory of the server (gunicorn master + workers + background worker), MB:")
     print("    " + "  ".join(f"{t:.0f}s:{rss:.0f}/{pss:.0f}" for t, rss, pss in series) + "   (RSS sum / PSS sum)")
-    if len(series) >= 2:
+    settle = min(120.0, series[-1][0] / 3)  # the workers fill their caches and touch their pages at first
+    for title, points in (("whole run", series), (f"after the first {settle:.0f} s", [
+            point for point in series if point[0] >= settle])):
+        if len(points) < 2:
+            continue
         for label, column in (("RSS", 1), ("PSS", 2)):
-            xs = [t / 60 for t, *_ in series]
-            ys = [point[column] for point in series]
+            xs = [t / 60 for t, *_ in points]
+            ys = [point[column] for point in points]
             slope = statistics.linear_regression(xs, ys).slope
-            print(f"    {label}: first {ys[0]:.0f} MB, last {ys[-1]:.0f} MB, last/first {ys[-1] / ys[0]:.2f}, "
-                  f"max {max(ys):.0f} MB, fitted slope {slope:+.2f} MB/min")
+            print(f"    {title}, {label}: first {ys[0]:.0f} MB, last {ys[-1]:.0f} MB, last/first "
+                  f"{ys[-1] / ys[0]:.2f}, max {max(ys):.0f} MB, fitted slope {slope:+.2f} MB/min")
     print(f"    errors: {results.error_count()}")
 
 
@@ -552,6 +578,9 @@ def main() -> None:
     parser.add_argument("--pg-dir", default=str(ROOT / "var" / "bench_load_pg"))
     parser.add_argument("--pg-url", default=os.environ.get("LOAD_DATABASE_URL", PG_URL))
     parser.add_argument("--seed", type=int, default=6)
+    parser.add_argument("--py-spy", metavar="PY_SPY", default="",
+                        help="profile the web workers with this py-spy executable during each level (written to "
+                             "VAR_DIR/load_profile_CLIENTS.txt and summed by bench/load_profile.py)")
     args = parser.parse_args()
     args.clients = [int(n) for n in args.clients.split(",") if n.strip() and int(n) > 0]
     print("Mix (each client draws its next request from this, no think time):")

@@ -74,3 +74,8 @@ def machine_busy_seconds() -> float:
     """CPU seconds all the machine's cores have spent busy (not idle, not waiting for I/O) since boot."""
     values = [int(value) for value in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
     return (sum(values) - values[3] - values[4]) / TICKS
+
+
+def parent_of(pid: int) -> int | None:
+    fields = _stat(pid)
+    return int(fields[1]) if fields else None
