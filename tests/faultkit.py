@@ -2,9 +2,10 @@
 against the database named by the environment (DATABASE_URL, or SQLite in GONGHUI_VAR_DIR), so a test can kill it.
 
     python tests/faultkit.py setup                      migrate, a small tree, members, an approved assistance
-    python tests/faultkit.py roster ROWS                a roster file of ROWS rows, checked, queued for the worker
+    python tests/faultkit.py roster ROWS [SEED]         a roster file of ROWS rows, checked, queued for the worker
     python tests/faultkit.py requeue JOB                run a failed import again (queued for the worker)
     python tests/faultkit.py worker [--hang WHERE]      run `gonghui worker` (WHERE: write | tally)
+                            [--mark] [--batch]          --mark: signal when an import starts and ends
     python tests/faultkit.py transfer|pay [--hang]      a member transfer / an assistance payment
     python tests/faultkit.py state                      counts and statuses, as JSON
     python tests/faultkit.py session                    a logged-in session key, for page requests
@@ -85,7 +86,7 @@ def setup() -> None:
     print(json.dumps(data))
 
 
-def roster(rows: int) -> None:
+def roster(rows: int, seed: int = 20240101) -> None:
     import roster_file
     from django.core.files import File
 
@@ -93,9 +94,9 @@ def roster(rows: int) -> None:
     from gonghui.members.imports import services, tasks
     from gonghui.orgs.models import OrgNode
 
-    path = Path(os.environ["GONGHUI_VAR_DIR"]) / f"roster_{rows}.xlsx"
+    path = Path(os.environ["GONGHUI_VAR_DIR"]) / f"roster_{rows}_{seed}.xlsx"
     if not path.exists():
-        roster_file.generate(rows, path)
+        roster_file.generate(rows, path, seed=seed)
     chair = User.objects.get(pk=ids()["chair"])
     union = OrgNode.objects.get(pk=ids()["union_a"])
     with open(path, "rb") as handle:
@@ -116,14 +117,31 @@ def requeue(job_id: int) -> None:
     tasks.enqueue_import(job, User.objects.get(pk=ids()["chair"]))
 
 
-def worker(hang: str | None) -> None:
+def mark_import() -> None:
+    """Write FAULT_SIGNAL when the import starts and FAULT_SIGNAL.done when it ends (the time in each)."""
+    from gonghui.members.imports import services
+
+    real = services.import_run
+
+    def wrapper(*args, **kwargs):
+        Path(os.environ["FAULT_SIGNAL"]).write_text(repr(time.time()))
+        try:
+            return real(*args, **kwargs)
+        finally:
+            Path(os.environ["FAULT_SIGNAL"] + ".done").write_text(repr(time.time()))
+    services.import_run = wrapper
+
+
+def worker(hang: str | None, *, mark: bool = False, batch: bool = False) -> None:
+    if mark:
+        mark_import()
     if hang == "write":
         from gonghui.members.imports import load
         hang_after(load, "write")
     elif hang == "tally":
         from gonghui.members.imports import services
         hang_after(services.tally, "refresh")
-    call_command("worker", "--no-startup-delay", "--interval", "0.2", verbosity=0)
+    call_command("worker", "--no-startup-delay", "--interval", "0.1", *(["--batch"] if batch else []), verbosity=0)
 
 
 def transfer(hang: bool) -> None:
@@ -201,11 +219,11 @@ def main() -> None:
     if command == "setup":
         setup()
     elif command == "roster":
-        roster(int(args[0]))
+        roster(*map(int, args))
     elif command == "requeue":
         requeue(int(args[0]))
     elif command == "worker":
-        worker(args[args.index("--hang") + 1] if hang else None)
+        worker(args[args.index("--hang") + 1] if hang else None, mark="--mark" in args, batch="--batch" in args)
     elif command == "transfer":
         transfer(hang)
     elif command == "pay":
