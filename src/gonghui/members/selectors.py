@@ -55,7 +55,7 @@ def get_member_for_user(user, pk: int, permission: str = "members.view") -> Memb
     return member
 
 
-def search_q(text: str) -> Q:
+def search_q(text: str, *, whole_tree: bool = False) -> Q:
     """Name, pinyin or its initials (`zs` finds 张三), 会员证号 or part of it, or an exact 身份证号 or mobile
     number (through their keyed hashes)."""
     text = text.strip()
@@ -68,8 +68,13 @@ def search_q(text: str) -> Q:
     if _ASCII_LETTERS.match(lowered):
         # prefix ranges ("zs" ≤ key < "zs{"): answered from the pinyin indexes, unlike LIKE 'zs%'
         end = lowered + "{"
-        return (Q(name_initials__gte=lowered, name_initials__lt=end) | Q(name_pinyin__gte=lowered, name_pinyin__lt=end)
-                | Q(card_no=text.upper()))
+        found = (Q(name_initials__gte=lowered, name_initials__lt=end) | Q(name_pinyin__gte=lowered, name_pinyin__lt=end)
+                 | Q(card_no=text.upper()))
+        # Over a whole district, as a subquery of ids: ANDed with the district's path ranges, the OR of three
+        # indexed lookups was passed over by SQLite for the path ranges, reading every member (4 s on 1,000,000
+        # for "zhw", now 20 ms). Under a street or a union the path range is the better start (a short prefix
+        # such as "z" finds a tenth of the district), so it stays a plain filter there.
+        return Q(pk__in=Member.objects.filter(found).values("pk")) if whole_tree else found
     if _MOBILE_LIKE.match(identifier):  # a mobile number, exactly, through its keyed hash
         return Q(mobile_hash=crypto.lookup_hash(identifier)) | Q(card_no__contains=identifier)
     if any(ch.isdigit() for ch in text):  # part of a card number: "000149" finds HBYZ-000149
@@ -101,7 +106,8 @@ def member_list(user, node: OrgNode, *, search: str = "", status: str = "", grou
         queryset = queryset.filter(employment_type=employment_type)
     if new_form:
         queryset = queryset.exclude(new_form_group="")
-    return queryset.filter(search_q(search)).select_related("union", "group", "unit").order_by("path", "name", "id")
+    return (queryset.filter(search_q(search, whole_tree=node.parent_id is None))
+            .select_related("union", "group", "unit").order_by("path", "name", "id"))
 
 
 def member_history(member: Member) -> list[MembershipEvent]:
