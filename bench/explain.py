@@ -16,7 +16,8 @@ after one warm-up, per scenario (the machine's load shows in them: compare figur
 `--compare` also times the reads changed in issue 6 as they were before (the code kept in this file) next to the
 present ones, on the same data in the same run, and checks that they give the same result: the activity year
 figures (one GROUP BY kind over the joined check-ins with COUNT DISTINCT, then a second COUNT DISTINCT), a union's
-member list read by the district's admin, and the rows of the visit and activity ledgers.
+member list read by the district's admin, a pinyin search over the whole district, and the rows of the visit and
+activity ledgers.
 """
 
 from __future__ import annotations
@@ -307,6 +308,15 @@ def compare(year: int, nodes: dict, repeat: int) -> None:
     _line("member list of a union", timed(lambda: old_member_page(admin, union), repeat),
           timed(new_member_page, repeat), old_member_page(admin, union) == new_member_page())
     root = nodes["root"]
+
+    def search_page(whole_tree: bool, text: str = "zhw"):
+        queryset = (member_selectors.member_list(admin, root).filter(
+            member_selectors.search_q(text, whole_tree=whole_tree)))
+        page = Paginator(queryset, 25).get_page(1)
+        return len(page.object_list), page.paginator.count
+
+    _line("pinyin search “zhw”: root", timed(lambda: search_page(False), repeat),
+          timed(lambda: search_page(True), repeat), search_page(False) == search_page(True))
     old_rows = old_visit_rows(admin, root, start, end)
     _line("visit ledger: district root", timed(lambda: old_visit_rows(admin, root, start, end), repeat),
           timed(lambda: visit_ledger.visit_ledger(admin, root, start, end), repeat),
