@@ -136,11 +136,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+else:
+    # a database host that drops packets must not hold a page (or the health check) for minutes
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
 # Streaming replicas (PostgreSQL): read-only aliases replica1, replica2, …; core/db.py decides which reads go there.
 for _number, _url in enumerate(_env_list("DATABASE_REPLICA_URLS", ""), start=1):
     DATABASES[f"replica{_number}"] = dj_database_url.parse(
         _url, conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")), conn_health_checks=True
     )
+    DATABASES[f"replica{_number}"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 3)
     # tests read the test database through the replica alias too (the replica tests start a real one)
     DATABASES[f"replica{_number}"]["TEST"] = {"MIRROR": "default"}
 DATABASE_ROUTERS = ["gonghui.core.db.ReplicaRouter"]

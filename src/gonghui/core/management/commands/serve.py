@@ -125,7 +125,7 @@ class _Supervisor:
         argv = [arg for arg in sys.argv[1:] if arg != "--with-worker"]
         self.web_argv = [sys.executable, "-m", "gonghui.cli", *argv]
         command = "worker" if "worker" in get_commands() else "db_worker"
-        self.worker_argv = [sys.executable, "-m", "gonghui.cli", command, "--queue-name", "default"]
+        self.worker_argv = [sys.executable, "-m", "gonghui.cli", command, "--queue-name", "default", "--no-reload"]
 
     def run(self) -> int:
         for signum in (signal.SIGTERM, signal.SIGINT):
