@@ -29,7 +29,9 @@ def _free_port() -> int:
 
 
 def _sqlite_env(var_dir: Path) -> dict[str, str]:
-    env = {key: value for key, value in os.environ.items() if key != "DATABASE_URL"}
+    # the browser tests' DJANGO_ALLOW_ASYNC_UNSAFE must not leak into a production process
+    env = {key: value for key, value in os.environ.items()
+           if key not in ("DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE")}
     env.update({"GONGHUI_VAR_DIR": str(var_dir), "PYTHONWARNINGS": "ignore", "LOG_FORMAT": "json"})
     return env
 
