@@ -7,8 +7,8 @@ and actual cost. Under the table: the number of activities, the distinct members
 `attended_count`); 人数 is counted from the participations, since one member at three activities is one person.
 
 A node with nodes below it also gets a drill-down: for each child, its subtree's activities, 人次 and cost
-in the same period, in one query (a UNION ALL of one index range scan per child), plus the activities the
-node organised itself.
+in the same period, in one query (the node's range, grouped by the child path segment each activity lies
+under), plus the activities the node organised itself.
 
 The same `Ledger` is shown on the page and written as the .xlsx (core/ledger.py); an export is logged.
 """
@@ -20,13 +20,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import CharField, Count, QuerySet, Sum, Value
+from django.db.models import Count, Func, IntegerField, Max, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gonghui.core import audit
-from gonghui.core.ledger import Ledger, LedgerColumn, ledger_xlsx
+from gonghui.core.ledger import Ledger, LedgerColumn, PagedRows, ledger_xlsx, per_child
 from gonghui.core.models import AuditEntry
 from gonghui.orgs.models import OrgNode
 
@@ -60,32 +60,62 @@ def _columns() -> list[LedgerColumn]:
     ]
 
 
-def build_activity_ledger(node: OrgNode, start: datetime.date, end: datetime.date) -> Ledger:
-    """The ledger of the node for the period: two queries (the activities, the distinct participants)."""
-    activities = activities_in(node, start, end)
-    rows = []
+_ROW_FIELDS = ("starts_at", "title", "kind", "organiser__name", "place", "signed_up_count", "attended_count",
+               "budget", "actual_cost")
+
+
+def _rows(values) -> list[dict]:
     # plain values and each kind's label translated once: a county's year is ~44,000 activities
     kinds = {key: str(label) for key, label in ActivityKind.choices}
-    for starts_at, title, kind, organiser, place, signed_up, attended, budget, actual_cost in (
-            activities.order_by("starts_at", "id").values_list(
-                "starts_at", "title", "kind", "organiser__name", "place", "signed_up_count", "attended_count",
-                "budget", "actual_cost")):
-        rows.append({
-            "date": timezone.localtime(starts_at).date(),
-            "title": title,
-            "kind": kinds.get(kind, kind),
-            "organiser": organiser,
-            "place": place,
-            "signed_up": signed_up,
-            "attended": attended,
-            "budget": budget,
-            "actual_cost": actual_cost,
-        })
-    persons = (Participation.objects.filter(activity__in=activities.order_by().values("pk"),
-                                            checked_in_at__isnull=False)
-               .values("member_id").distinct().count())
+    return [{
+        "date": timezone.localtime(starts_at).date(),
+        "title": title,
+        "kind": kinds.get(kind, kind),
+        "organiser": organiser,
+        "place": place,
+        "signed_up": signed_up,
+        "attended": attended,
+        "budget": budget,
+        "actual_cost": actual_cost,
+    } for starts_at, title, kind, organiser, place, signed_up, attended, budget, actual_cost in values]
+
+
+class _CountDistinct(Func):
+    """COUNT(DISTINCT expression) as a plain expression, so that the subquery holding it is not grouped."""
+
+    function = "COUNT"
+    template = "%(function)s(DISTINCT %(expressions)s)"
+    contains_aggregate = False
+    output_field = IntegerField()
+
+
+def build_activity_ledger(node: OrgNode, start: datetime.date, end: datetime.date, *, paged: bool = False
+                          ) -> Ledger:
+    """The ledger of the node for the period: two queries (the activities, the distinct participants).
+
+    `paged=True` (the page): the rows are read a page at a time (core.ledger.PagedRows, LIMIT/OFFSET) and the
+    number of activities, the totals and 人数 come from one aggregate query, so a county's year is not read
+    whole to show 200 rows; the figures are the same. The .xlsx reads every row."""
+    activities = activities_in(node, start, end)
+    ordered = activities.order_by("starts_at", "id").values_list(*_ROW_FIELDS)
+    participants = Participation.objects.filter(activity__in=activities.order_by().values("pk"),
+                                                checked_in_at__isnull=False)
+    totals = None
+    if paged:
+        figures = activities.order_by().aggregate(
+            count=Count("id"), signed_up=Coalesce(Sum("signed_up_count"), 0),
+            attended=Coalesce(Sum("attended_count"), 0), budget=Coalesce(Sum("budget"), Decimal("0")),
+            actual_cost=Coalesce(Sum("actual_cost"), Decimal("0")),
+            # one uncorrelated scalar subquery, evaluated once: the distinct members checked in
+            persons=Coalesce(Max(Subquery(participants.order_by().values(n=_CountDistinct("member_id")))), 0))
+        count, persons = figures.pop("count"), figures.pop("persons")
+        totals = {key: figures[key] for key in ("signed_up", "attended", "budget", "actual_cost")}
+        rows = PagedRows(count, lambda offset, limit: _rows(ordered[offset:offset + limit]))
+    else:
+        rows = _rows(ordered)
+        persons = participants.values("member_id").distinct().count()
     ledger = Ledger(title=str(_("Activity ledger")), node_name=node.name, start=start, end=end,
-                    columns=_columns(), rows=rows)
+                    columns=_columns(), rows=rows, totals=totals or {})
     ledger.notes = [
         _("Activities: %(count)d") % {"count": len(rows)},
         _("Members who took part (人数): %(persons)d") % {"persons": persons},
@@ -113,16 +143,11 @@ def drill_down(node: OrgNode, start: datetime.date, end: datetime.date) -> list[
     low, high = _bounds(start, end)
     base = (Activity.objects.filter(starts_at__gte=low, starts_at__lt=high)
             .exclude(status=ActivityStatus.CANCELLED))
-    aggregates = {"activities": Count("id"), "attended": Coalesce(Sum("attended_count"), 0),
-                  "cost": Coalesce(Sum("actual_cost"), Decimal("0"))}
-    parts = [base.filter(path__under=child.path).annotate(subtree=Value(child.path, output_field=CharField()))
-             .values("subtree").annotate(**aggregates).order_by() for child in children]
-    parts.append(base.filter(path=node.path).annotate(subtree=Value("", output_field=CharField()))
-                 .values("subtree").annotate(**aggregates).order_by())
-    figures = {row.pop("subtree"): row for row in parts[0].union(*parts[1:], all=True)}
+    figures = per_child(base, node.path, activities=Count("id"), attended=Coalesce(Sum("attended_count"), 0),
+                        cost=Coalesce(Sum("actual_cost"), Decimal("0")))
     rows = []
     for child in [*children, None]:
-        data = figures.get(child.path if child else "", {})
+        data = figures.get(child.path if child else node.path, {})
         rows.append(DrillRow(node=child, activities=data.get("activities", 0), attended=data.get("attended", 0),
                              cost=Decimal(data.get("cost") or 0)))
     return rows

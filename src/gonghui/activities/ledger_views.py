@@ -30,7 +30,7 @@ def _period(request: HttpRequest):
 
 def _context(request: HttpRequest, node, start, end, errors) -> dict:
     today = timezone.localdate()
-    ledger = activity_ledger.build_activity_ledger(node, start, end)
+    ledger = activity_ledger.build_activity_ledger(node, start, end, paged=True)
     return {
         "node": node, "start": start, "end": end, "errors": errors,
         "ledger": ledger, "ledger_page": ledger.page(request.GET.get("page")),

@@ -20,6 +20,8 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.db.models.functions import Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
@@ -79,22 +81,130 @@ class Ledger:
         return _("%(node)s · %(period)s · made on %(today)s") % {
             "node": self.node_name, "period": self.period_label, "today": timezone.localdate().isoformat()}
 
-    def table_rows(self) -> list[list[tuple[Any, str]]]:
-        """The rows as (value, column kind) pairs in column order (for the template)."""
-        return [[(row.get(column.key), column.kind) for column in self.columns] for row in self.rows]
+    def table_rows(self) -> _TableRows:
+        """The rows as (value, column kind) pairs in column order (for the template), made as they are read: the
+        template resolves `ledger.table_rows` even when it shows a page (the argument of `default`), and that
+        must not read or convert every row of a county's year."""
+        return _TableRows(self)
+
+    def _cells(self, rows: Iterable[dict[str, Any]]) -> list[list[tuple[Any, str]]]:
+        return [[(row.get(column.key), column.kind) for column in self.columns] for row in rows]
 
     def page(self, number, size: int = 200):
         """One page of the table rows for the ledger's page (the totals and the .xlsx keep every row): a county's
-        year holds thousands of records, more than a page can show and a browser can draw quickly."""
+        year holds thousands of records, more than a page can show and a browser can draw quickly. With
+        `PagedRows`, only that page's rows are read from the database."""
         from django.core.paginator import Paginator
 
-        return Paginator(self.table_rows(), size).get_page(number)
+        return Paginator(_TableRows(self), size).get_page(number)
 
     def total_cells(self) -> list[tuple[Any, str]]:
         return [(self.totals.get(column.key, "") if column.total else "", column.kind) for column in self.columns]
 
     def filename(self, suffix: str = "xlsx") -> str:
         return f"{self.title}-{self.node_name}-{self.start:%Y%m%d}-{self.end:%Y%m%d}.{suffix}"
+
+
+class PagedRows:
+    """A ledger's rows read from the database a slice at a time: `count` rows in all (known from an aggregate
+    query), `fetch(offset, limit)` returns rows offset … offset + limit - 1 in the ledger's order (one query with
+    LIMIT/OFFSET). Indexing, slicing, len() and iteration work as on the list of every row, so the page reads one
+    page of rows while the .xlsx, which iterates, still gets every row."""
+
+    def __init__(self, count: int, fetch: Callable[[int, int], list[dict[str, Any]]]):
+        self.count = count
+        self._fetch = fetch
+        self._all: list[dict[str, Any]] | None = None
+
+    def _every(self) -> list[dict[str, Any]]:
+        if self._all is None:
+            self._all = self._fetch(0, self.count) if self.count else []
+        return self._all
+
+    def __len__(self) -> int:
+        return self.count
+
+    def __iter__(self):
+        return iter(self._every())
+
+    def __bool__(self) -> bool:
+        return self.count > 0
+
+    def __eq__(self, other) -> bool:
+        return list(self) == list(other)
+
+    def __getitem__(self, index):
+        if self._all is not None:
+            return self._all[index]
+        if isinstance(index, slice):
+            start, stop, step = index.indices(self.count)
+            if step != 1:
+                return self._every()[index]
+            return self._fetch(start, stop - start) if stop > start else []
+        if index < 0:
+            index += self.count
+        if not 0 <= index < self.count:
+            raise IndexError("ledger row out of range")
+        return self._fetch(index, 1)[0]
+
+
+class _TableRows:
+    """The ledger's table rows as (value, kind) cells, computed for the slice a page asks for."""
+
+    def __init__(self, ledger: Ledger):
+        self.ledger = ledger
+
+    def __len__(self) -> int:
+        return len(self.ledger.rows)
+
+    def __iter__(self):
+        return iter(self.ledger._cells(self.ledger.rows))
+
+    def __bool__(self) -> bool:
+        return len(self) > 0
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return self.ledger._cells(self.ledger.rows[index])
+        return self.ledger._cells([self.ledger.rows[index]])[0]
+
+
+def _common_prefix(paths: list[str]) -> str:
+    """The longest string every path starts with (character by character: paths are hexadecimal, no separator)."""
+    low, high = min(paths), max(paths)
+    size = 0
+    while size < min(len(low), len(high)) and low[size] == high[size]:
+        size += 1
+    return low[:size]
+
+
+def _by_prefix(queryset: QuerySet, prefix: str, width: int, aggregates: dict) -> QuerySet:
+    return (queryset.filter(path__under=prefix).annotate(ledger_subtree=Substr("path", 1, width))
+            .values("ledger_subtree").annotate(**aggregates).order_by())
+
+
+def per_subtree(queryset: QuerySet, paths: Iterable[str], **aggregates) -> dict[str, dict]:
+    """`aggregates` of `queryset` over each subtree in `paths`, as {path: {name: value}} (paths without rows
+    are left out). Paths are fixed-width segments, so a row lies under the path of the same width that its own
+    path starts with: the paths of one width are read in one query, a range scan over their common prefix
+    grouped by the row's path cut to that width (one grouped query, not one query per path)."""
+    by_width: dict[int, list[str]] = {}
+    for path in paths:
+        by_width.setdefault(len(path), []).append(path)
+    figures: dict[str, dict] = {}
+    for width, group in by_width.items():
+        rows = _by_prefix(queryset, _common_prefix(group), width, aggregates).filter(ledger_subtree__in=group)
+        figures.update((row.pop("ledger_subtree"), row) for row in rows)
+    return figures
+
+
+def per_child(queryset: QuerySet, path: str, **aggregates) -> dict[str, dict]:
+    """`aggregates` of `queryset` under the node at `path`, per child: {child's path: {name: value}}, and the
+    node's own rows under its own `path`; one query grouped by the rows' paths cut to the children's width."""
+    from gonghui.orgs.models import SEGMENT_WIDTH
+
+    return {row.pop("ledger_subtree"): row
+            for row in _by_prefix(queryset, path, len(path) + SEGMENT_WIDTH, aggregates)}
 
 
 @dataclass(frozen=True)

@@ -10,10 +10,11 @@ import datetime
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import CharField, Count, IntegerField, Q, QuerySet, Sum, Value
+from django.db.models import Count, IntegerField, Q, QuerySet, Sum
 from django.db.models.functions import Substr
 
 from gonghui.accounts import policy
+from gonghui.core.ledger import per_subtree
 from gonghui.members import tally as member_tally
 from gonghui.members.models import MemberTally
 from gonghui.members.tally import FIGURES as TALLY_FIGURES
@@ -75,17 +76,9 @@ def breadcrumbs(user, node: OrgNode) -> list[OrgNode]:
 
 
 def _per_subtree(queryset: QuerySet, paths: list[str], **aggregates) -> dict[str, dict]:
-    """Aggregate `queryset` over each subtree in `paths`, in one query: a UNION ALL of one index range scan
-    per path, so only the rows under those paths are read and no per-row grouping is needed."""
-    parts = [
-        queryset.filter(path__under=path).annotate(subtree=Value(path, output_field=CharField()))
-        .values("subtree").annotate(**aggregates).order_by()
-        for path in paths
-    ]
-    if not parts:
-        return {}
-    rows = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
-    return {row.pop("subtree"): row for row in rows}
+    """Aggregate `queryset` over each subtree in `paths`, in one query: the range of the paths' common prefix
+    grouped by the path segment each row lies under (core.ledger.per_subtree)."""
+    return per_subtree(queryset, paths, **aggregates)
 
 
 @dataclass
