@@ -184,6 +184,10 @@ def scenarios(year: int):
         return {key: source.day_counts_by_child(node, start, end, "")
                 for key, source in contrib.evidence_sources().items() if source.dated is not None}
 
+    def activity_page(node):
+        # what the page reads: one page of rows, the totals and 人数 (the .xlsx reads every row)
+        return activity_ledger.build_activity_ledger(node, start, end, paged=True).page(1)
+
     mobile = _sample_mobile(sample)
     citizen_tail = (sample.card_no or "")[-6:]
     cases = [
@@ -200,8 +204,8 @@ def scenarios(year: int):
         ("statistics page: street", lambda: stats(street)),
         ("activity year figures: district root", lambda: activity_stats.activity_year_stats(root, year)),
         ("activity year figures: street", lambda: activity_stats.activity_year_stats(street, year)),
-        ("activity ledger: district root", lambda: activity_ledger.build_activity_ledger(root, start, end).page(1)),
-        ("activity ledger: street", lambda: activity_ledger.build_activity_ledger(street, start, end).page(1)),
+        ("activity ledger: district root", lambda: activity_page(root)),
+        ("activity ledger: street", lambda: activity_page(street)),
         ("assistance ledger: district root", lambda: (assistance_ledger.assistance_ledger(admin, root, start, end),
                                                       assistance_ledger.drill_down(admin, root, start, end))),
         ("visit ledger: district root", lambda: visit_ledger.visit_ledger(admin, root, start, end)),
@@ -283,6 +287,86 @@ def old_activity_rows(node, start, end) -> list[dict]:
                   "budget", "actual_cost")]
 
 
+def _old_union_per_path(queryset, paths: list[str], aggregates: dict) -> dict[str, dict]:
+    """Aggregates per subtree as read before issue 6: a UNION ALL of one query per path."""
+    from django.db.models import CharField, Value
+
+    parts = [queryset.filter(path__under=path).annotate(subtree=Value(path, output_field=CharField()))
+             .values("subtree").annotate(**aggregates).order_by() for path in paths]
+    if not parts:
+        return {}
+    rows = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
+    return {row.pop("subtree"): row for row in rows}
+
+
+def old_activity_drill_down(node, start, end) -> list[tuple]:
+    """The activity ledger's drill-down as read before issue 6: a UNION ALL of one range scan per child."""
+    from decimal import Decimal
+
+    from django.db.models import Count, Sum
+    from django.db.models.functions import Coalesce
+
+    from gonghui.activities.ledger import _bounds
+    from gonghui.activities.models import Activity, ActivityStatus
+    from gonghui.orgs.models import OrgNode
+
+    children = list(OrgNode.objects.filter(parent=node).order_by("name").only("id", "name", "path", "level"))
+    low, high = _bounds(start, end)
+    base = Activity.objects.filter(starts_at__gte=low, starts_at__lt=high).exclude(status=ActivityStatus.CANCELLED)
+    aggregates = {"activities": Count("id"), "attended": Coalesce(Sum("attended_count"), 0),
+                  "cost": Coalesce(Sum("actual_cost"), Decimal("0"))}
+    figures = _old_union_per_path(base, [child.path for child in children], aggregates)
+    own = base.filter(path=node.path).aggregate(**aggregates)
+    rows = [(child.pk, figures.get(child.path, {}).get("activities", 0), figures.get(child.path, {}).get("attended", 0),
+             Decimal(figures.get(child.path, {}).get("cost") or 0)) for child in children]
+    return [*rows, (None, own["activities"], own["attended"], Decimal(own["cost"] or 0))]
+
+
+def new_activity_drill_down(node, start, end) -> list[tuple]:
+    from gonghui.activities.ledger import drill_down
+
+    return [(row.node.pk if row.node else None, row.activities, row.attended, row.cost)
+            for row in drill_down(node, start, end)]
+
+
+def old_child_rows(node, children) -> list[tuple]:
+    """The dashboard's figures for a page of children as read before issue 6 (UNION ALL per child)."""
+    from django.db.models import Count, Sum
+
+    from gonghui.members.models import MemberTally
+    from gonghui.orgs.models import OrgNode, Unit
+
+    paths = [child.path for child in children]
+    nodes = _old_union_per_path(OrgNode.objects.all(), paths, {"nodes": Count("id")})
+    units = _old_union_per_path(Unit.objects.all(), paths, {"units": Count("id")})
+    members = _old_union_per_path(MemberTally.objects.all(), paths, {"members": Sum("members")})
+    return [(child.pk, (nodes.get(child.path, {}).get("nodes") or 1) - 1, units.get(child.path, {}).get("units", 0),
+             members.get(child.path, {}).get("members") or 0) for child in children]
+
+
+def new_child_rows(node, children) -> list[tuple]:
+    from gonghui.orgs import selectors
+
+    return [(row.node.pk, row.nodes, row.units, row.members) for row in selectors.child_rows(node, children)]
+
+
+def old_activity_ledger_page(node, start, end):
+    """The activity ledger page as built before issue 6: every row of the period, then one page of them."""
+    from gonghui.activities.ledger import build_activity_ledger
+
+    ledger = build_activity_ledger(node, start, end)
+    page = ledger.page(1)
+    return list(page.object_list), page.paginator.count, ledger.totals, ledger.persons, ledger.notes
+
+
+def new_activity_ledger_page(node, start, end):
+    from gonghui.activities.ledger import build_activity_ledger
+
+    ledger = build_activity_ledger(node, start, end, paged=True)
+    page = ledger.page(1)
+    return list(page.object_list), page.paginator.count, ledger.totals, ledger.persons, ledger.notes
+
+
 def _line(label: str, before, after, same: bool) -> None:
     print(f"  {label:28} before {before[0]:8.0f} ms (median {before[1]:.0f})   after {after[0]:8.0f} ms "
           f"(median {after[1]:.0f})   same result: {'yes' if same else 'NO'}")
@@ -296,6 +380,7 @@ def compare(year: int, nodes: dict, repeat: int) -> None:
     from gonghui.activities import stats as activity_stats
     from gonghui.care.visits import ledger as visit_ledger
     from gonghui.members import selectors as member_selectors
+    from gonghui.orgs import selectors as org_selectors
 
     admin, union = nodes["admin"], nodes["union"]
     start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
@@ -325,6 +410,21 @@ def compare(year: int, nodes: dict, repeat: int) -> None:
     _line("activity ledger rows: root", timed(lambda: old_activity_rows(root, start, end), repeat),
           timed(lambda: activity_ledger.build_activity_ledger(root, start, end), repeat),
           old_rows == activity_ledger.build_activity_ledger(root, start, end).rows)
+    for label in ("root", "street"):
+        node = nodes[label]
+        _line(f"activity drill-down: {label}",
+              timed(lambda node=node: old_activity_drill_down(node, start, end), repeat),
+              timed(lambda node=node: new_activity_drill_down(node, start, end), repeat),
+              old_activity_drill_down(node, start, end) == new_activity_drill_down(node, start, end))
+        children = list(Paginator(org_selectors.node_children(node), 25).get_page(1).object_list)
+        _line(f"dashboard children: {label}",
+              timed(lambda node=node, children=children: old_child_rows(node, children), repeat),
+              timed(lambda node=node, children=children: new_child_rows(node, children), repeat),
+              old_child_rows(node, children) == new_child_rows(node, children))
+        _line(f"activity ledger page: {label}",
+              timed(lambda node=node: old_activity_ledger_page(node, start, end), repeat),
+              timed(lambda node=node: new_activity_ledger_page(node, start, end), repeat),
+              old_activity_ledger_page(node, start, end) == new_activity_ledger_page(node, start, end))
     for label in ("root", "street"):
         node = nodes[label]
         new = activity_stats.activity_year_stats(node, year)
