@@ -24,6 +24,7 @@ from gonghui.orgs.models import OrgNode
 from .models import Member, MembershipEvent, Status, Transfer, TransferStatus
 
 INACTIVITY_MONTHS = settings.GONGHUI_RULES.get("INACTIVITY_MONTHS", 6)
+ONE_DAY = datetime.timedelta(days=1)
 _ASCII_LETTERS = re.compile(r"^[a-z]+$")
 _ID_LIKE = re.compile(r"^\d{17}[\dX]$")
 _MOBILE_LIKE = re.compile(r"^1[3-9]\d{9}$")
@@ -118,12 +119,26 @@ def member_transfers(member: Member) -> list[Transfer]:
     return list(member.transfers.select_related("from_union", "to_union").order_by("-sent_on", "-id"))
 
 
+def _pending_transfers(user, node: OrgNode) -> dict[str, QuerySet[Transfer]]:
+    base = Transfer.objects.filter(status=TransferStatus.PENDING)
+    return {"incoming": base.filter(policy.subtree_q(user, "members.view", node.path, "to_path")),
+            "outgoing": base.filter(policy.subtree_q(user, "members.view", node.path, "from_path"))}
+
+
 def pending_transfers(user, node: OrgNode) -> dict[str, list[Transfer]]:
-    """Transfers waiting under `node`: those it must receive, and those it sent that wait on the other side."""
-    base = Transfer.objects.filter(status=TransferStatus.PENDING).select_related("member", "from_union", "to_union")
-    incoming = base.filter(policy.subtree_q(user, "members.view", node.path, "to_path"))
-    outgoing = base.filter(policy.subtree_q(user, "members.view", node.path, "from_path"))
-    return {"incoming": list(incoming.order_by("sent_on")), "outgoing": list(outgoing.order_by("sent_on"))}
+    """Transfers waiting under `node`: those it must receive, and those it sent that wait on the other side,
+    with only the fields the transfer list shows."""
+    return {side: list(transfers.select_related("member", "from_union", "to_union")
+                       .only("sent_on", "reason", "member__name", "from_union__name", "to_union__name")
+                       .order_by("sent_on", "id"))
+            for side, transfers in _pending_transfers(user, node).items()}
+
+
+def pending_transfer_counts(user, node: OrgNode) -> dict[str, int]:
+    """How many transfers `pending_transfers` would list on each side (the member list shows the two figures and
+    links to the transfer list): counted, not loaded (the root of a district of 1,000,000 members, 2,930 transfers
+    each way: 410 → 2 ms on SQLite)."""
+    return {side: transfers.count() for side, transfers in _pending_transfers(user, node).items()}
 
 
 def inactive_members(user, node: OrgNode, today: datetime.date | None = None) -> QuerySet[Member]:
@@ -142,7 +157,15 @@ def inactive_q(today: datetime.date | None = None) -> Q:
     were registered here (a roster imported today does not flag people who joined years ago), nor since
     an officer last decided to keep them."""
     cutoff = (today or timezone.localdate()) - relativedelta(months=INACTIVITY_MONTHS)
+    # registered on or before the cutoff day (local time) = before the start of the next day: compared as stored,
+    # unlike created_at__date, which SQLite answers by converting every row's timestamp in Python (the count for a
+    # street 190 → 18 ms, for the root of a district of 1,000,000 members 4.9 s → 0.44 s: bench/member_list_reads.py)
     last_seen = Q(last_active_on__lte=cutoff) | Q(
-        last_active_on__isnull=True, join_date__lte=cutoff, created_at__date__lte=cutoff)
+        last_active_on__isnull=True, join_date__lte=cutoff, created_at__lt=_start_of_day(cutoff + ONE_DAY))
     not_reviewed = Q(inactivity_reviewed_on__isnull=True) | Q(inactivity_reviewed_on__lte=cutoff)
     return Q(status=Status.ACTIVE) & last_seen & not_reviewed
+
+
+def _start_of_day(day: datetime.date) -> datetime.datetime:
+    """Midnight at the start of `day` in the current time zone, as an aware datetime."""
+    return datetime.datetime.combine(day, datetime.time.min, tzinfo=timezone.get_current_timezone())

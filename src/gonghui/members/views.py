@@ -58,7 +58,7 @@ def member_list(request: HttpRequest, pk: int) -> HttpResponse:
         "statuses": Status.choices,
         "employment_types": EmploymentType.choices,
         "groups": org_selectors.node_children(node).filter(level="union_group") if context["is_union"] else [],
-        "transfers": selectors.pending_transfers(request.user, node),
+        "transfers": selectors.pending_transfer_counts(request.user, node),
         "inactive_count": selectors.inactive_members(request.user, node).count(),
     })
     return render(request, "members/member_list.html", context)
