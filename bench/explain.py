@@ -209,7 +209,7 @@ def scenarios(year: int):
         ("assistance ledger: district root", lambda: (assistance_ledger.assistance_ledger(admin, root, start, end)
                                                       .page(1),
                                                       assistance_ledger.drill_down(admin, root, start, end))),
-        ("visit ledger: district root", lambda: visit_ledger.visit_ledger(admin, root, start, end)[0].page(1)),
+        ("visit ledger: district root", lambda: visit_ledger.visit_ledger(admin, root, start, end)),
         ("plan progress: district root's records", lambda: plan_records(root)),
         ("plan progress: a union's records", lambda: plan_records(union)),
         ("submissions: children's records by day (street)", lambda: plan_children(street)),
@@ -368,94 +368,6 @@ def new_activity_ledger_page(node, start, end):
     return list(page.object_list), page.paginator.count, ledger.totals, ledger.persons, ledger.notes
 
 
-def old_visit_ledger_page(user, node, start, end):
-    """The visit ledger page as built before issue 6's paging: every visit of the period read, the totals and the
-    drill-down counted in Python, then one page of rows shown."""
-    from decimal import Decimal
-
-    from gonghui.care.visits import selectors
-    from gonghui.care.visits.services import reason_label
-    from gonghui.core.ledger import child_totals
-    from gonghui.orgs.models import OrgNode
-
-    records = list(selectors.visits(user, node, start=start, end=end).order_by("visited_on", "id").values_list(
-        "visited_on", "member_id", "member__name", "union__name", "reason", "visitors", "place", "gift",
-        "gift_value", "path"))
-    labels: dict[str, str] = {}
-    rows = [{"visited_on": r[0], "member": r[2], "union": r[3],
-             "reason": labels.get(r[4]) or labels.setdefault(r[4], reason_label(r[4])), "visitors": r[5],
-             "place": r[6], "gift": r[7], "value": r[8]} for r in records]
-    total = sum((r[8] for r in records), Decimal("0"))
-    persons = len({r[1] for r in records})
-    children = list(OrgNode.objects.filter(parent=node).order_by("path"))
-    drill = [(t.node.pk, t.persons, t.times, t.amount) for t in child_totals(
-        children, records, path=lambda r: r[9], member=lambda r: r[1], amount=lambda r: r[8]) if t.times]
-    return rows[:200], len(rows), total, persons, drill
-
-
-def new_visit_ledger_page(user, node, start, end):
-    from gonghui.care.visits import ledger as visit_ledger
-
-    ledger, drill = visit_ledger.visit_ledger(user, node, start, end)
-    page = ledger.page(1)
-    return (ledger.rows[:200], page.paginator.count, ledger.totals["value"], ledger.persons,
-            [(t.node.pk, t.persons, t.times, t.amount) for t in drill])
-
-
-def old_assistance_ledger_page(user, node, start, end):
-    """The assistance ledger page as built before issue 6's paging: every record of the period read, the notes
-    and the drill-down counted in Python, then one page of rows shown."""
-    from decimal import Decimal
-
-    from django.db.models import Count, Sum
-    from django.utils.translation import gettext as _
-
-    from gonghui.accounts import policy
-    from gonghui.care.assistance.ledger import _labels, _rows
-    from gonghui.core.ledger import child_totals
-    from gonghui.members.documents.selectors import mask_name
-    from gonghui.orgs.models import OrgNode
-
-    records = list(_rows(user, node, start, end).order_by("on", "id").values_list(
-        "on", "member_id", "member__name", "union__name", "kind", "amount", "form", "goods", "funding", "status",
-        "hardship_file__category"))
-    kinds, forms, fundings, statuses, categories = _labels()
-    rows = [{"no": number, "on": r[0], "member": mask_name(r[2]), "union": r[3], "kind": kinds.get(r[4], r[4]),
-             "amount": r[5], "form": forms.get(r[6], r[6]) + (f"（{r[7]}）" if r[7] else ""),
-             "funding": fundings.get(r[8], r[8]), "status": statuses.get(r[9], r[9]),
-             "category": categories.get(r[10] or "", "")} for number, r in enumerate(records, start=1)]
-    total = sum((r[5] for r in records), Decimal("0"))
-    notes = [_("Persons: %(persons)d; 人次: %(times)d; amount: %(amount)s yuan.") % {
-        "persons": len({r[1] for r in records}), "times": len(records), "amount": f"{total:,.2f}"}]
-    by_kind: dict[str, list] = {}
-    for r in records:
-        entry = by_kind.setdefault(r[4], [set(), 0, Decimal("0")])
-        entry[0].add(r[1])
-        entry[1] += 1
-        entry[2] += r[5]
-    for kind, (members, times, amount) in sorted(by_kind.items(), key=lambda item: str(kinds.get(item[0]))):
-        notes.append(_("%(kind)s: %(persons)d persons, %(times)d 人次, %(amount)s yuan.") % {
-            "kind": kinds.get(kind, kind), "persons": len(members), "times": times, "amount": f"{amount:,.2f}"})
-    children = [child for child in OrgNode.objects.filter(parent=node).order_by("path")
-                if policy.has_perm(user, "orgs.view", child.path)]
-    grouped = (_rows(user, node, start, end).values("path", "member_id")
-               .annotate(times=Count("id"), amount=Sum("amount")).order_by())
-    drill = [(t.node.pk, t.persons, t.times, t.amount) for t in child_totals(
-        children, grouped, path=lambda g: g["path"], member=lambda g: g["member_id"], amount=lambda g: g["amount"],
-        times=lambda g: g["times"])]
-    return rows[:200], len(rows), total, notes, drill
-
-
-def new_assistance_ledger_page(user, node, start, end):
-    from gonghui.care.assistance import ledger as assistance_ledger
-
-    ledger = assistance_ledger.assistance_ledger(user, node, start, end)
-    page = ledger.page(1)
-    drill = assistance_ledger.drill_down(user, node, start, end)
-    return (ledger.rows[:200], page.paginator.count, ledger.totals["amount"], ledger.notes,
-            [(t.node.pk, t.persons, t.times, t.amount) for t in drill])
-
-
 def _line(label: str, before, after, same: bool) -> None:
     print(f"  {label:30} before {before[0]:8.0f} ms (median {before[1]:.0f})   after {after[0]:8.0f} ms "
           f"(median {after[1]:.0f})   same result: {'yes' if same else 'NO'}")
@@ -493,19 +405,8 @@ def compare(year: int, nodes: dict, repeat: int) -> None:
           timed(lambda: search_page(True), repeat), search_page(False) == search_page(True))
     old_rows = old_visit_rows(admin, root, start, end)
     _line("visit ledger: district root", timed(lambda: old_visit_rows(admin, root, start, end), repeat),
-          timed(lambda: list(visit_ledger.visit_ledger(admin, root, start, end)[0].rows), repeat),
-          old_rows == list(visit_ledger.visit_ledger(admin, root, start, end)[0].rows))
-    for label in ("root", "street"):
-        node = nodes[label]
-        _line(f"assistance ledger page: {label}",
-              timed(lambda node=node: old_assistance_ledger_page(admin, node, start, end), repeat),
-              timed(lambda node=node: new_assistance_ledger_page(admin, node, start, end), repeat),
-              old_assistance_ledger_page(admin, node, start, end)
-              == new_assistance_ledger_page(admin, node, start, end))
-        _line(f"visit ledger page: {label}",
-              timed(lambda node=node: old_visit_ledger_page(admin, node, start, end), repeat),
-              timed(lambda node=node: new_visit_ledger_page(admin, node, start, end), repeat),
-              old_visit_ledger_page(admin, node, start, end) == new_visit_ledger_page(admin, node, start, end))
+          timed(lambda: visit_ledger.visit_ledger(admin, root, start, end), repeat),
+          old_rows == visit_ledger.visit_ledger(admin, root, start, end)[0].rows)
     old_rows = old_activity_rows(root, start, end)
     _line("activity ledger rows: root", timed(lambda: old_activity_rows(root, start, end), repeat),
           timed(lambda: activity_ledger.build_activity_ledger(root, start, end), repeat),

@@ -5,40 +5,39 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
+from operator import attrgetter
+from typing import NamedTuple
 
-from django.db.models import Count, Sum
-from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from gonghui.core import audit
-from gonghui.core.ledger import ChildTotal, Ledger, LedgerColumn, PagedRows, ledger_xlsx, per_child
+from gonghui.core.ledger import ChildTotal, Ledger, LedgerColumn, child_totals, ledger_xlsx
 from gonghui.core.models import AuditEntry
 from gonghui.orgs.models import OrgNode
 
 from . import selectors
 from .services import reason_label
 
-_FIELDS = ("visited_on", "member__name", "union__name", "reason", "visitors", "place", "gift", "gift_value")
 
-
-def _rows(values) -> list[dict]:
-    # plain values, not model instances with three related ones each: a county's year is ~20,000 visits
-    labels: dict[str, str] = {}
-    return [{"visited_on": visited_on, "member": member, "union": union,
-             "reason": labels.get(reason) or labels.setdefault(reason, reason_label(reason)),
-             "visitors": visitors, "place": place, "gift": gift, "value": value}
-            for visited_on, member, union, reason, visitors, place, gift, value in values]
+class _Row(NamedTuple):
+    visited_on: datetime.date
+    member_id: int
+    member_name: str
+    union_name: str
+    reason: str
+    visitors: str
+    place: str
+    gift: str
+    gift_value: Decimal
+    path: str
 
 
 def visit_ledger(user, node: OrgNode, start: datetime.date, end: datetime.date) -> tuple[Ledger, list[ChildTotal]]:
-    """The ledger and the drill-down by child, in four queries whatever the number of visits: the count, value
-    and persons in one aggregate, the rows a page at a time (core.ledger.PagedRows: the page reads 200, the .xlsx
-    every one), the children, and their figures grouped by child path segment."""
-    visits = selectors.visits(user, node, start=start, end=end)
-    figures = visits.order_by().aggregate(visits=Count("id"), persons=Count("member_id", distinct=True),
-                                          value=Coalesce(Sum("gift_value"), Decimal("0")))
-    ordered = visits.order_by("visited_on", "id").values_list(*_FIELDS)
-    rows = PagedRows(figures["visits"], lambda offset, limit: _rows(ordered[offset:offset + limit]))
+    # plain values, not model instances with three related ones each: a county's year is ~20,000 visits
+    rows = [_Row(*values) for values in selectors.visits(user, node, start=start, end=end).order_by(
+        "visited_on", "id").values_list("visited_on", "member_id", "member__name", "union__name", "reason",
+                                        "visitors", "place", "gift", "gift_value", "path")]
+    labels = {}
     columns = [
         LedgerColumn("visited_on", _("Date"), "date", 12),
         LedgerColumn("member", _("Member"), "text", 12),
@@ -49,17 +48,19 @@ def visit_ledger(user, node: OrgNode, start: datetime.date, end: datetime.date) 
         LedgerColumn("gift", _("What was given"), "text", 20),
         LedgerColumn("value", _("Value (yuan)"), "money", 12, total=True),
     ]
-    total = Decimal(figures["value"])
+    data = [{"visited_on": visit.visited_on, "member": visit.member_name, "union": visit.union_name,
+             "reason": labels.get(visit.reason) or labels.setdefault(visit.reason, reason_label(visit.reason)),
+             "visitors": visit.visitors, "place": visit.place, "gift": visit.gift, "value": visit.gift_value}
+            for visit in rows]
+    persons = len({visit.member_id for visit in rows})
+    total = sum((visit.gift_value for visit in rows), Decimal("0"))
     notes = [_("Persons visited: %(persons)d; visits (人次): %(visits)d; total value: %(value)s yuan.")
-             % {"persons": figures["persons"], "visits": figures["visits"], "value": f"{total:,.2f}"}]
+             % {"persons": persons, "visits": len(rows), "value": f"{total:,.2f}"}]
     ledger = Ledger(title=_("Visit ledger (走访慰问台账)"), node_name=node.name, start=start, end=end,
-                    columns=columns, rows=rows, notes=notes, totals={"value": total})
-    ledger.persons = figures["persons"]  # type: ignore[attr-defined]  (for the page and the benchmarks)
+                    columns=columns, rows=data, notes=notes)
     children = list(OrgNode.objects.filter(parent=node).order_by("path"))
-    by_child = per_child(visits.order_by(), node.path, persons=Count("member_id", distinct=True), times=Count("id"),
-                         amount=Coalesce(Sum("gift_value"), Decimal("0")))
-    drill = [ChildTotal(node=child, persons=data["persons"], times=data["times"], amount=Decimal(data["amount"]))
-             for child in children if (data := by_child.get(child.path)) and data["times"]]
+    drill = [row for row in child_totals(children, rows, path=attrgetter("path"), member=attrgetter("member_id"),
+                                         amount=attrgetter("gift_value")) if row.times]
     return ledger, drill
 
 
