@@ -28,13 +28,15 @@ import argparse
 import datetime
 import os
 import re
-import statistics
 import sys
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from benchsetup import timed  # noqa: E402
 
 BIG_TABLE_ROWS = 100_000
 
@@ -119,16 +121,6 @@ def statement_ms(sql: str, params: tuple) -> float:
         cursor.execute(sql, params)
         cursor.fetchall()
         return (time.perf_counter() - started) * 1000
-
-
-def timed(fn, repeat: int) -> tuple[float, float]:
-    fn()
-    samples = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        fn()
-        samples.append((time.perf_counter() - started) * 1000)
-    return min(samples), statistics.median(samples)
 
 
 def scenarios(year: int):
