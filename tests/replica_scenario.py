@@ -27,6 +27,7 @@ from pgcluster import PgServer  # noqa: E402
 
 from gonghui.accounts.models import Role  # noqa: E402
 from gonghui.core.db import PIN_COOKIE  # noqa: E402
+from gonghui.core.health import check_database  # noqa: E402
 from gonghui.orgs.models import Level  # noqa: E402
 from tests.conftest import make_citizen_id, make_member, make_node, make_user  # noqa: E402
 
@@ -72,6 +73,8 @@ def main() -> None:
     with override_settings(REPLICA_CHECK_SECONDS=0, REPLICA_MAX_LAG_SECONDS=60):
         wait_caught_up()
         seen["replica_is_a_standby"] = sql("replica1", "SELECT pg_is_in_recovery()")[0]
+        state = check_database("replica1")
+        seen["health_sees_a_streaming_standby"] = bool(state["ok"] and state["standby"] and state["streaming"])
         seen["list_shows_existing"] = "王芳" in names(reader, members)
 
         # the replica stops replaying: what the primary gets from now on is not on the replica yet

@@ -51,6 +51,7 @@ def scenario(cluster, tmp_path_factory):
 
 def test_it_reads_lists_from_the_replica_and_details_from_the_primary(scenario):
     assert scenario["replica_is_a_standby"] is True
+    assert scenario["health_sees_a_streaming_standby"] is True
     assert scenario["list_shows_existing"] is True
     assert scenario["list_reads_the_replica"] is True
     assert scenario["detail_reads_the_primary"] is True

@@ -65,29 +65,35 @@ def replica_healthy(alias: str) -> bool:
     return healthy
 
 
+def replica_state(cursor) -> dict:
+    """What a PostgreSQL standby says of itself, in one query (used here and by the health check):
+    `standby` (in recovery: a promoted replica is a second primary), `streaming` (its WAL receiver runs; without
+    pg_read_all_stats the status column reads NULL, the row is still there), and `lag_seconds` (0 when it has
+    replayed all it received, else the age of the last transaction it replayed; None if it has replayed none)."""
+    cursor.execute(
+        "SELECT pg_is_in_recovery(),"
+        " CASE WHEN pg_last_wal_receive_lsn() IS NOT DISTINCT FROM pg_last_wal_replay_lsn() THEN 0"
+        " ELSE EXTRACT(EPOCH FROM now() - pg_last_xact_replay_timestamp()) END,"
+        " EXISTS (SELECT 1 FROM pg_stat_wal_receiver WHERE status IS NULL OR status = 'streaming')"
+    )
+    in_recovery, lag, streaming = cursor.fetchone()
+    return {"standby": bool(in_recovery), "streaming": bool(streaming),
+            "lag_seconds": None if lag is None else round(float(lag), 3)}
+
+
 def _check(alias: str) -> bool:
     connection = connections[alias]
     if connection.vendor != "postgresql":
         return True
     try:
         with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT pg_is_in_recovery(),"
-                " pg_last_wal_receive_lsn() IS NOT DISTINCT FROM pg_last_wal_replay_lsn(),"
-                " COALESCE(EXTRACT(EPOCH FROM now() - pg_last_xact_replay_timestamp()), 0),"
-                " (SELECT status FROM pg_stat_wal_receiver LIMIT 1)"
-            )
-            in_recovery, caught_up, lag, status = cursor.fetchone()
+            state = replica_state(cursor)
     except DatabaseError:
         logger.warning("replica %s does not answer", alias, exc_info=True)
         connection.close_if_unusable_or_obsolete()
         return False
-    if not in_recovery:
-        # a promoted standby is a second primary: reading from it would miss the real primary's writes
-        return False
-    if status is not None and status != "streaming":
-        return False
-    return bool(caught_up) or float(lag) <= settings.REPLICA_MAX_LAG_SECONDS
+    lag = state["lag_seconds"]
+    return state["standby"] and state["streaming"] and (lag is None or lag <= settings.REPLICA_MAX_LAG_SECONDS)
 
 
 def choose_replica() -> str | None:

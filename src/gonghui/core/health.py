@@ -24,20 +24,11 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from .db import replica_state
+
 WORKER_STALE_SECONDS = 60
 TASK_WAIT_SECONDS = 300
 REPLICA_LAG_SECONDS = 30
-
-
-def _replica_state(cursor) -> dict:
-    cursor.execute(
-        "SELECT pg_is_in_recovery(), "
-        "CASE WHEN pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() THEN 0 "
-        "ELSE EXTRACT(EPOCH FROM now() - pg_last_xact_replay_timestamp()) END, "
-        "EXISTS (SELECT 1 FROM pg_stat_wal_receiver WHERE status = 'streaming')")
-    in_recovery, lag, streaming = cursor.fetchone()
-    return {"standby": bool(in_recovery), "streaming": bool(streaming),
-            "lag_seconds": None if lag is None else round(float(lag), 3)}
 
 
 def check_database(alias: str) -> dict:
@@ -49,7 +40,7 @@ def check_database(alias: str) -> dict:
             cursor.fetchone()
             result = {"ok": True, "ms": round((time.perf_counter() - started) * 1000, 2)}
             if alias != "default" and connection.vendor == "postgresql":
-                result.update(_replica_state(cursor))
+                result.update(replica_state(cursor))
                 lag = result["lag_seconds"]
                 result["ok"] = result["standby"] and result["streaming"] and (lag is None or
                                                                               lag <= REPLICA_LAG_SECONDS)
