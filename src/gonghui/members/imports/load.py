@@ -658,6 +658,7 @@ def write(result: Plan, *, actor, reason: str) -> tuple[int, int]:
         groups = pick("group")
         union_pk, union_path = union.pk, union.path
         employment_default = Member._meta.get_field("employment_type").default
+        employment_default = getattr(employment_default, "value", employment_default)
         columns = [
             [stamp] * count, [stamp] * count, pick("name"), pick("name_pinyin"), pick("name_initials"),
             pick("gender"), pick("ethnicity"), _adapted("date", pick("birth_date")),
@@ -667,7 +668,7 @@ def write(result: Plan, *, actor, reason: str) -> tuple[int, int]:
             list(map(bool, pick("is_front_line"))), pick("post"), pick("unit"), [union_pk] * count,
             groups, [group_paths[group] if group else union_path for group in groups] if any(groups)
             else [union_path] * count,
-            _adapted("date", pick("join_date")), cards, [Status.ACTIVE] * count, [today] * count, [""] * count,
+            _adapted("date", pick("join_date")), cards, [Status.ACTIVE.value] * count, [today] * count, [""] * count,
             [""] * count, pick("notes"),
         ]
         pks = _next_ids(count)
