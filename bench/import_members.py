@@ -58,18 +58,59 @@ def ours(path: Path, union) -> tuple[float, dict]:
 
 
 def phases(path: Path, union) -> dict[str, float]:
-    """Reading and checking alone (a dry run into an empty registry): the rest of the end-to-end time is the
-    write (members, their history, the indexes, the audit entry and the union's tally) in one transaction."""
+    """Each part of the import on its own, into an empty registry: reading, checking (a dry run), hashing and
+    encrypting the IDs and mobiles (the helper process's work, timed here in this process), and writing
+    (members, their history, the indexes, the audit entry, the union's tally and the commit: one transaction,
+    as import_run() writes it)."""
+    from django.db import transaction
+
+    from gonghui.members import tally
     from gonghui.members.imports import load
     from gonghui.members.imports.parse import read_table
+    from gonghui.members.imports.sealing import Sealer
 
     with load.without_gc():  # as the import runs them
         started = time.perf_counter()
         table = read_table(path)
         read = time.perf_counter()
-        load.plan(table, union)
+        result = load.plan(table, union)
         checked = time.perf_counter()
-    return {"read (python-calamine)": read - started, "check and dedupe": checked - read}
+        ids, mobiles = result.values["citizen_id"], result.values["mobile"]
+        before = time.perf_counter()
+        result.sealed = Sealer.from_settings().seal(ids, mobiles)
+        sealed = time.perf_counter()
+        inserting = []
+        insert_many = load._insert_many
+
+        def timed_insert(*args):
+            begun = time.perf_counter()
+            insert_many(*args)
+            inserting.append((begun, time.perf_counter()))
+
+        load._insert_many = timed_insert
+        try:
+            with load.checkpoint_after(), transaction.atomic():
+                load.write(result, actor=None, reason="bench")
+                tally.refresh([union.pk])
+        finally:
+            load._insert_many = insert_many
+        written = time.perf_counter()
+    return {"read (python-calamine)": read - started, "check and dedupe": checked - read,
+            "hash and encrypt (the helper's share)": sealed - before, "write and commit": written - sealed,
+            "   of which the members' INSERTs": sum(end - begun for begun, end in inserting),
+            "   of which after the last INSERT (indexes, history, tally, commit)": written - inserting[-1][1]}
+
+
+def floor(parts: dict[str, float], cores: int) -> str:
+    """The least time any arrangement of these parts can take on this machine. Nothing is checked before the
+    file is read (calamine parses the whole sheet first); the index builds, the history rows, the tally and the
+    commit come after the last member is inserted; one SQLite connection writes. At best every check, hash and
+    INSERT in between is shared perfectly between the cores, rows streamed from checker to writer for free."""
+    read, check, seal, write, inserts, tail = parts.values()
+    before = write - inserts - tail  # the columns put together for the INSERTs
+    middle = max(inserts, (check + seal + before + inserts) / cores)
+    return (f"   at best on {cores} cores: read {read:.2f} + (check, hash and INSERTs shared) {middle:.2f} + "
+            f"after the last INSERT {tail:.2f} = {read + middle + tail:.2f} s")
 
 
 def member_resource():
@@ -182,8 +223,10 @@ def main() -> None:
     again, counts_again = ours(path, union)
     print(f"   the same roster again (every row matched, nothing changed): {again:.2f} s {counts_again}")
     clear_members()
-    for label, seconds in phases(path, union).items():
+    parts = phases(path, union)
+    for label, seconds in parts.items():
         print(f"   {label}: {seconds:.2f} s")
+    print(floor(parts, os.cpu_count() or 1))
 
     library_path = path
     if args.library_rows < args.rows:
