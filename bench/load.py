@@ -70,6 +70,9 @@ MIX = {
     "checkin": (11, "a chair ticks a member on the list in or out (POST, expects 302)"),
     "visit_new": (7, "a chair records a festival visit (POST, expects 302)"),
     "activity_new": (2, "a chair creates an activity (POST, expects 302)"),
+    # probes, not in the mix (weight 0): with --only, the ceiling of this machine, server and clients
+    "home_redirect": (0, "probe: a member's GET / (session, user, one query, a redirect: no page drawn)"),
+    "health": (0, "probe: GET /health/ without a login (each database, the worker's heartbeat, the queue)"),
 }
 GROUPS = {"search": ("search_union", "search_street"),
           "dashboard": ("dash_union", "stats_union", "dash_street", "stats_street", "dash_root", "stats_root"),
@@ -116,11 +119,11 @@ def percentile(values: list[float], q: float) -> float:
 class Traffic:
     """Builds each request of the mix from the plan (bench/load_setup.py) and checks its answer."""
 
-    def __init__(self, plan: dict, sessions: dict[str, dict], base: str, seed: int):
+    def __init__(self, plan: dict, sessions: dict[str, dict], base: str, seed: int, only: list[str] | None = None):
         self.plan, self.sessions, self.base = plan, sessions, base
         self.rng = random.Random(seed)
-        self.kinds = list(MIX)
-        self.weights = [MIX[k][0] for k in self.kinds]
+        self.kinds = list(only or [kind for kind, (weight, _what) in MIX.items() if weight])
+        self.weights = [1 if only else MIX[k][0] for k in self.kinds]
         self.signed_up: dict[str, bool] = {}
         self.checked_in: dict[int, bool] = {}
         self.year = plan.get("year", 2025)
@@ -146,6 +149,10 @@ class Traffic:
         chairs, streets = self.plan["chairs"], self.plan["streets"]
         chair = chairs[(client + rng.randrange(4)) % len(chairs)]
         street = streets[client % len(streets)]
+        if kind == "home_redirect":
+            return kind, "GET", "/", chair["member_username"], None, 302, "/members/"
+        if kind == "health":
+            return kind, "GET", "/health/", None, None, 200, None
         if kind == "search_union":
             return kind, "GET", f"/members/{chair['union']}/", chair["username"], {"q": self.term(chair)}, 200, None
         if kind == "search_street":
@@ -210,7 +217,7 @@ async def client_loop(number: int, traffic: Traffic, results: Results, stop: asy
                                      cookie_jar=aiohttp.DummyCookieJar()) as session:
         while not stop.is_set():
             kind, method, url, user, data, expected, location = traffic.next_request(number)
-            headers = traffic.cookie(user)
+            headers = traffic.cookie(user) if user else {}
             started = time.perf_counter()
             error = None
             try:
@@ -413,7 +420,7 @@ async def run_engine(engine: Engine, args) -> dict:
     try:
         base = f"http://127.0.0.1:{port}"
         sessions = await login_all(base, plan, engine.var_dir / "load_sessions.json")
-        traffic = Traffic(plan, sessions, base, seed=args.seed)
+        traffic = Traffic(plan, sessions, base, seed=args.seed, only=args.only)
         traffic.tree, traffic.db_tree = ProcessTree(server.pid), db_tree
         for clients in args.clients:
             sampler = None
@@ -581,11 +588,18 @@ def main() -> None:
     parser.add_argument("--py-spy", metavar="PY_SPY", default="",
                         help="profile the web workers with this py-spy executable during each level (written to "
                              "VAR_DIR/load_profile_CLIENTS.txt and summed by bench/load_profile.py)")
+    parser.add_argument("--only", default="", metavar="KIND,…",
+                        help="draw only these kinds, equally (e.g. home_redirect or health: the probes)")
     args = parser.parse_args()
     args.clients = [int(n) for n in args.clients.split(",") if n.strip() and int(n) > 0]
+    args.only = [kind for kind in args.only.split(",") if kind.strip()]
+    unknown = set(args.only) - set(MIX)
+    if unknown:
+        parser.error(f"unknown kinds: {', '.join(sorted(unknown))} (choose from {', '.join(MIX)})")
     print("Mix (each client draws its next request from this, no think time):")
     for kind, (weight, what) in MIX.items():
-        print(f"  {weight:>3}%  {kind:<18} {what}")
+        if kind in args.only or (weight and not args.only):
+            print(f"  {round(100 / len(args.only)) if args.only else weight:>3}%  {kind:<18} {what}")
     engines = []
     if args.engine in ("sqlite", "both"):
         engines.append(Engine("sqlite", Path(args.sqlite_dir).resolve(), None))
