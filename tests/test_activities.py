@@ -255,16 +255,56 @@ def test_it_ranks_competition_entries_within_each_event(world, people):
 
 # ---- the QR check-in -----------------------------------------------------------------------------------------
 
-def test_it_checks_a_member_in_with_a_valid_qr_link(client, world, people):
+def test_it_checks_a_member_in_with_a_valid_qr_link_when_they_confirm(client, world, people):
     activity = _activity(world.union_a)
     client.force_login(world.member)
-    url = reverse("activities:activity_checkin", args=[activity.pk]) + "?t=" + checkin.make_token(activity)
-    response = client.get(url)
-    assert response.status_code == 200
-    assert "签到成功" in response.content.decode() or response.context["ok"]
+    url = reverse("activities:activity_checkin", args=[activity.pk])
+    token = checkin.make_token(activity)
+    # opening the link shows the activity and a button; it writes nothing
+    response = client.get(url, {"t": token})
+    assert response.status_code == 200 and response.context["confirm"] and not response.context["ok"]
+    body = response.content.decode()
+    assert "确认签到" in body and "李梅" in body and f'value="{token}"' in body
+    assert not Participation.objects.exists()
+    response = client.post(url, {"t": token})
+    assert response.status_code == 200 and response.context["ok"] and response.context["new"]
+    assert "签到成功" in response.content.decode()
     participation = Participation.objects.get(activity=activity, member=people["woman"])
     assert participation.checked_in_at is not None and participation.check_in_method == "qr"
     assert _refresh(activity).attended_count == 1
+    # the link opened again says so, without a button
+    response = client.get(url, {"t": token})
+    assert response.context["ok"] and not response.context["confirm"] and not response.context["new"]
+    assert _refresh(activity).attended_count == 1
+
+
+def test_a_qr_check_in_needs_the_csrf_token_and_a_valid_code_on_the_post(world, people):
+    from django.test import Client
+
+    activity = _activity(world.union_a)
+    url = reverse("activities:activity_checkin", args=[activity.pk])
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(world.member)
+    # a form planted in another site posts without the CSRF token: refused
+    assert browser.post(url, {"t": checkin.make_token(activity)}).status_code == 403
+    # the page's own form with a forged code: refused in words
+    browser.get(url, {"t": checkin.make_token(activity)})
+    response = browser.post(url, {"t": "forged", "csrfmiddlewaretoken": browser.cookies["csrftoken"].value})
+    assert response.status_code == 200 and "签到码无效" in response.context["error"]
+    assert not Participation.objects.exists()
+
+
+def test_a_member_the_activity_is_not_for_is_told_why_only_with_the_venues_code(client, world, people):
+    activity = _activity(world.union_a, audience="retirees")
+    client.force_login(world.member)
+    url = reverse("activities:activity_checkin", args=[activity.pk])
+    assert client.get(url).status_code == 404
+    assert client.get(url, {"t": "forged"}).status_code == 404
+    for response in (client.get(url, {"t": checkin.make_token(activity)}),
+                     client.post(url, {"t": checkin.make_token(activity)})):
+        assert response.status_code == 200 and not response.context["ok"] and not response.context["confirm"]
+        assert "李梅" in response.context["error"] and "退休" in response.context["error"]
+    assert not Participation.objects.exists()
 
 
 def test_it_refuses_an_expired_qr_token(client, world, people, monkeypatch):

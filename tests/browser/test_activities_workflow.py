@@ -86,6 +86,10 @@ def test_it_lets_an_officer_create_an_activity_and_a_member_sign_up_and_check_in
         assert Participation.objects.get(activity=activity, member=member).status == "signed_up"
 
         mobile.goto(checkin_url)
+        expect(mobile.get_by_test_id("checkin-confirm")).to_contain_text("确认在本次活动签到")
+        shot(mobile, "activities-06a-phone-confirm-check-in")
+        assert Participation.objects.get(activity=activity, member=member).checked_in_at is None
+        mobile.get_by_test_id("checkin-button").click()
         expect(mobile.get_by_test_id("checkin-ok")).to_contain_text("签到成功")
         expect(mobile.get_by_test_id("checkin-count")).to_contain_text("1")
         shot(mobile, "activities-06-phone-checked-in")

@@ -127,6 +127,25 @@ def get_activity_for_user(user, pk: int, permission: str = "activities.view") ->
     raise Http404
 
 
+def get_activity_for_checkin(user, pk: int, token: str) -> tuple[Activity, bool]:
+    """The activity a QR check-in link opens, and whether the user may see it. Someone it is not open to sees
+    it only with a valid code from the venue (to be told why they cannot check in); without one, a 404 as
+    everywhere else."""
+    from . import checkin
+
+    try:
+        return get_activity_for_user(user, pk), True
+    except Http404:
+        activity = Activity.objects.select_related("organiser").filter(pk=pk).first()
+        if activity is None:
+            raise
+        try:
+            checkin.check_token(activity, token)
+        except checkin.TokenRefused:
+            raise Http404 from None
+        return activity, False
+
+
 def member_may_see(user, activity: Activity) -> bool:
     """A member sees an activity they are on the list of, or one open to them that is no longer being planned
     (a planned activity and its documents are the officers' until it is announced)."""

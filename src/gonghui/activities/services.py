@@ -192,12 +192,19 @@ def _check_member(member: Member) -> None:
                               % {"name": member.name, "status": member.get_status_display()})
 
 
+def not_open_reason(activity: Activity, member: Member) -> str:
+    """Why the activity is not for `member` (organiser and audience), or "" when it is."""
+    if is_open_to(activity, member):
+        return ""
+    return _("%(title)s is not open to %(name)s: it is for %(audience)s of %(organiser)s.") % {
+        "title": activity.title, "name": member.name, "audience": activity.get_audience_display(),
+        "organiser": activity.organiser.name}
+
+
 def _check_eligible(activity: Activity, member: Member) -> None:
-    if not is_open_to(activity, member):
-        raise ValidationError(_("%(title)s is not open to %(name)s: it is for %(audience)s of %(organiser)s.")
-                              % {"title": activity.title, "name": member.name,
-                                 "audience": activity.get_audience_display(),
-                                 "organiser": activity.organiser.name})
+    reason = not_open_reason(activity, member)
+    if reason:
+        raise ValidationError(reason)
 
 
 @transaction.atomic

@@ -324,21 +324,40 @@ def activity_qr(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def activity_checkin(request: HttpRequest, pk: int) -> HttpResponse:
-    """What the venue's QR code opens, on the member's phone: the token is checked, then the member is."""
-    activity = selectors.get_activity_for_user(request.user, pk)
+    """What the venue's QR code opens on the member's phone: the activity and the member's name, and a button.
+    Only the button (a POST carrying the code, with the CSRF token) checks the member in: a link alone, opened
+    by a chat app's preview or planted in another page, checks no one in."""
+    token = (request.POST if request.method == "POST" else request.GET).get("t", "")
+    activity, visible = selectors.get_activity_for_checkin(request.user, pk, token)
     member = selectors.member_of(request.user)
-    context = {"activity": activity, "member": member, "ok": False, "new": False, "error": ""}
+    context = {"activity": activity, "member": member, "token": token, "ok": False, "new": False, "error": "",
+               "confirm": False}
     if member is None:
         context["error"] = _("This account is not linked to a member record: sign in with your own member "
                              "account to check in.")
         return render(request, "activities/checkin_result.html", context)
+    if not visible:
+        context["error"] = services.not_open_reason(activity, member) or _(
+            "%(title)s is not open for check-in yet.") % {"title": activity.title}
+        return render(request, "activities/checkin_result.html", context)
     try:
-        checkin.check_token(activity, request.GET.get("t", ""))
-        participation, new = services.check_in(actor=request.user, activity=activity, member=member,
-                                               method=CheckInMethod.QR)
+        checkin.check_token(activity, token)
     except checkin.TokenRefused as refused:
         context["error"] = str(refused)
+        return render(request, "activities/checkin_result.html", context)
+    if request.method == "GET":
+        participation = selectors.participation_by_activity(member, [activity]).get(activity.pk)
+        if participation is not None and participation.checked_in_at is not None:
+            context.update(ok=True, participation=participation,
+                           attended_this_year=selectors.attendance_count(member, timezone.localdate().year))
+        else:
+            context["confirm"] = True
+        return render(request, "activities/checkin_result.html", context)
+    try:
+        participation, new = services.check_in(actor=request.user, activity=activity, member=member,
+                                               method=CheckInMethod.QR)
     except ValidationError as error:
         context["error"] = _error_text(error)
     else:
