@@ -64,6 +64,52 @@ def test_it_imports_nothing_all_or_nothing_when_a_row_is_rejected(client, world)
     assert "没有导入任何数据" in response.content.decode()
 
 
+def test_an_all_or_nothing_refusal_deletes_the_upload_at_once(client, world):
+    client.force_login(world.chair_a)
+    _upload(client, world.union_a)
+    job = ImportJob.objects.get()
+    name, storage = job.file.name, job.file.storage
+    assert storage.exists(name)
+    client.post(reverse("members:import_run", args=[job.pk]), {"mode": "all-or-nothing"})
+    job.refresh_from_db()
+    assert job.status == ImportStatus.DONE and not job.file and not storage.exists(name)
+
+
+def test_a_checked_roster_left_unimported_is_deleted_after_the_set_hours(client, world, settings):
+    """A roster holds every 身份证号 in clear: one that was only checked is not kept for ever. The worker's
+    recovery sweep deletes it after GONGHUI_IMPORT_UPLOAD_HOURS; the job and its report stay."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from gonghui.core import worker
+
+    settings.GONGHUI_RULES = {**settings.GONGHUI_RULES, "IMPORT_UPLOAD_HOURS": 24}
+    client.force_login(world.chair_a)
+    _upload(client, world.union_a)
+    _upload(client, world.union_a)
+    old, recent = ImportJob.objects.order_by("pk")
+    old_name, recent_name, storage = old.file.name, recent.file.name, old.file.storage
+    ImportJob.objects.filter(pk=old.pk).update(updated_at=timezone.now() - timedelta(hours=25))
+    ImportJob.objects.filter(pk=recent.pk).update(updated_at=timezone.now() - timedelta(hours=23))
+    assert worker.recover()["swept"] == 1
+    old.refresh_from_db()
+    recent.refresh_from_db()
+    assert not old.file and not storage.exists(old_name) and old.status == ImportStatus.CHECKED and old.rejected == 4
+    assert recent.file and storage.exists(recent_name)
+    # a running import keeps its file whatever its age
+    ImportJob.objects.filter(pk=recent.pk).update(status=ImportStatus.RUNNING,
+                                                  updated_at=timezone.now() - timedelta(days=3))
+    assert services.discard_stale_uploads() == 0 and storage.exists(recent_name)
+    # the page says what happened and offers no import; a stale form posted anyway is refused in words
+    page = client.get(reverse("members:import_detail", args=[old.pk]))
+    html = page.content.decode()
+    assert page.context["job"].rows == 22 and "24 小时" in html and "重新上传" in html
+    assert 'data-testid="import-run"' not in html
+    response = client.post(reverse("members:import_run", args=[old.pk]), {"mode": "valid-rows"}, follow=True)
+    assert "已不再保存" in response.content.decode() and Member.objects.count() == 0
+
+
 def test_it_offers_the_rejected_rows_as_a_workbook_with_the_reason(client, world):
     client.force_login(world.chair_a)
     _upload(client, world.union_a)

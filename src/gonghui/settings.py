@@ -270,6 +270,9 @@ GONGHUI_RULES = {
     "INACTIVITY_MONTHS": int(os.environ.get("GONGHUI_INACTIVITY_MONTHS", "6")),
     # an activity's check-in QR code is valid this many hours after it is shown
     "ACTIVITY_CHECKIN_HOURS": int(os.environ.get("GONGHUI_ACTIVITY_CHECKIN_HOURS", "4")),
+    # an uploaded roster (every 身份证号 in clear) that was checked but not imported is deleted this many hours
+    # after its last step; an imported one at once
+    "IMPORT_UPLOAD_HOURS": int(os.environ.get("GONGHUI_IMPORT_UPLOAD_HOURS", "24")),
     # largest photo or document attached to a record
     "ATTACHMENT_MAX_MB": int(os.environ.get("GONGHUI_ATTACHMENT_MAX_MB", "10")),
 }

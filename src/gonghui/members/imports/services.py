@@ -17,9 +17,11 @@ import io
 import logging
 from pathlib import Path
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gonghui.core import audit, crypto
@@ -221,6 +223,7 @@ def import_run(*, job: ImportJob, actor, mode: str | None = None, queued: bool =
         _store_report(job, report, written=False)
         job.processed, job.status = report.rows, ImportStatus.DONE
         job.save()
+        _discard_file(job)  # a finished job does not run again: the corrected file is uploaded anew
         return job
     try:
         with load.checkpoint_after(), transaction.atomic():
@@ -250,6 +253,23 @@ def _discard_file(job: ImportJob) -> None:
         except OSError:
             logger.warning("could not remove the upload of roster import %s", job.pk)
         ImportJob.objects.filter(pk=job.pk).update(file="")
+
+
+def discard_stale_uploads(now=None) -> int:
+    """Delete the uploads of jobs that were checked (or failed, or finished without writing) and then left for
+    GONGHUI_IMPORT_UPLOAD_HOURS: a roster holds every 身份证号 in clear, so it is not kept in case. The job and
+    its report stay; importing it later asks for the file again. Run by the background worker's sweep."""
+    cutoff = (now or timezone.now()) - datetime.timedelta(hours=settings.GONGHUI_RULES["IMPORT_UPLOAD_HOURS"])
+    stale = ImportJob.objects.exclude(file="").exclude(status__in=[ImportStatus.RUNNING, ImportStatus.CHECKING]) \
+        .filter(updated_at__lt=cutoff)
+    count = 0
+    for job in stale.only("pk", "file"):
+        _discard_file(job)
+        count += 1
+    if count:
+        logger.info("deleted the uploaded rosters of %d import jobs left for more than %s hours", count,
+                    settings.GONGHUI_RULES["IMPORT_UPLOAD_HOURS"])
+    return count
 
 
 def runs_in_background(job: ImportJob) -> bool:

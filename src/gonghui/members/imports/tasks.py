@@ -82,3 +82,9 @@ def _sweep_stale_jobs() -> int:
     queued = {args[0] for args in worker.live_task_args([worker.task_path(import_roster),
                                                           worker.task_path(check_roster)]) if args}
     return _interrupted(stale - queued, [ImportStatus.RUNNING, ImportStatus.CHECKING])
+
+
+@worker.on_sweep
+def _discard_stale_uploads() -> int:
+    """Uploaded rosters checked but not imported within GONGHUI_IMPORT_UPLOAD_HOURS (services)."""
+    return services.discard_stale_uploads()

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -95,6 +96,7 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "written": job.report.get("written"),
         "form": RunForm(initial={"mode": job.mode}),
         "crumbs": org_selectors.breadcrumbs(request.user, job.union),
+        "upload_hours": settings.GONGHUI_RULES["IMPORT_UPLOAD_HOURS"],
     })
     if request.htmx and request.htmx.target == "problems":
         return render(request, "members/imports/_problems.html", context)
