@@ -408,6 +408,26 @@ def test_the_edit_form_never_puts_identifiers_in_the_page_and_keeps_them_when_le
     assert (member.name, member.citizen_id_clear, member.mobile_clear) == ("张三丰", number, "13912345678")
 
 
+def test_the_edit_form_deletes_the_stored_mobile_only_when_asked(client, world):
+    member = make_member(world.union_a, "张三", mobile="13912345678")
+    client.force_login(world.chair_a)
+    url = reverse("members:member_edit", args=[member.pk])
+    assert "删除已保存的手机号" in client.get(url).content.decode()
+    base = {"name": "张三", "employment_type": "employed", "card_no": member.card_no}
+    # a new number and the deletion at once: which one was meant is unclear, nothing is saved
+    response = client.post(url, {**base, "mobile": "13800000000", "clear_mobile": "on"})
+    assert response.status_code == 200 and "clear_mobile" in response.context["form"].errors
+    member.refresh_from_db()
+    assert member.mobile_clear == "13912345678"
+    assert client.post(url, {**base, "clear_mobile": "on"}).status_code == 302
+    member.refresh_from_db()
+    assert member.mobile == member.mobile_hash == "" and member.mobile_clear == ""
+    entry = AuditEntry.objects.filter(object_id=str(member.pk), content_type__model="member").latest("at")
+    assert "13912345678" not in str(entry.changes) and "mobile" in str(entry.changes)
+    # with no number stored there is nothing to delete
+    assert "删除已保存的手机号" not in client.get(url).content.decode()
+
+
 def test_the_form_shows_every_wrong_field_at_once(client, world):
     client.force_login(world.chair_a)
     valid = make_citizen_id()

@@ -52,12 +52,31 @@ class MemberForm(forms.ModelForm):
                     self.fields[name].required = False
                     self.fields[name].widget.attrs["placeholder"] = masked
                     self.fields[name].help_text = _("Leave empty to keep %(masked)s.") % {"masked": masked or "—"}
+                if self.instance.mobile:  # a member who gave up their number: the stored one can be removed
+                    self.fields["clear_mobile"] = forms.BooleanField(
+                        label=_("Delete the stored mobile number"), required=False)
             else:
                 # without the right to see them in clear, the identifiers are not part of the form at all
                 del self.fields["citizen_id"], self.fields["mobile"]
         order = [name for name in MEMBER_FIELDS if name in self.fields] + (
             ["as_application"] if "as_application" in self.fields else [])
+        if "clear_mobile" in self.fields:
+            order.insert(order.index("mobile") + 1, "clear_mobile")
         self.order_fields(order)
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("clear_mobile") and cleaned.get("mobile"):
+            self.add_error("clear_mobile", _("Either type a new mobile number or delete the stored one, not both."))
+        return cleaned
+
+    def changes(self) -> dict:
+        """What member_update() is given: the fields that changed, and an empty mobile when it is deleted."""
+        data = {name: value for name, value in self.cleaned_data.items()
+                if name in self.changed_data and name != "clear_mobile"}
+        if self.cleaned_data.get("clear_mobile"):
+            data["mobile"] = ""
+        return data
 
 
 class TransferForm(forms.Form):

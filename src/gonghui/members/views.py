@@ -117,9 +117,8 @@ def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = MemberForm(request.POST or None, instance=Member.objects.get(pk=member.pk), union=member.union,
                       reveal=reveal)
     if request.method == "POST" and form.is_valid():
-        data = {name: value for name, value in form.cleaned_data.items() if name in form.changed_data}
         try:
-            services.member_update(actor=request.user, member=member, **data)
+            services.member_update(actor=request.user, member=member, **form.changes())
         except ValidationError as error:
             _apply_errors(form, error)
         else:
