@@ -7,7 +7,9 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -100,8 +102,8 @@ def test_it_selects_recipients_by_the_rule_once(world):
     rider = make_member(world.joint_a, "骑手戊", new_form_group="food_delivery")
     make_member(world.union_a, "普通己")
     outside = make_member(world.union_b, "外院庚", is_front_line=True)
-    campaign = _campaign(world, node=world.street_a, rule={"categories": ["deep"], "front_line": True,
-                                                           "new_form": True})
+    campaign = _campaign(world, kind="coolness", node=world.street_a,
+                         rule={"categories": ["deep"], "front_line": True, "new_form": True})
     assert campaigns.campaign_select(actor=world.street_admin, campaign=campaign) == 3 + 0
     chosen = {r.member_id: r for r in campaign.recipients.all()}
     assert set(chosen) == {deep.pk, front.pk, rider.pk}
@@ -145,19 +147,42 @@ def test_it_gives_once_under_the_caps_and_counts_the_progress(world):
     assert (row.selected, row.given, row.given_total) == (2, 1, Decimal("800"))
 
 
+def test_a_warmth_campaign_cannot_select_workers_the_caps_would_never_let_it_give_to(world, client):
+    """送温暖 counts as 困难帮扶 under the configured caps (an approved hardship file needed): a rule that picks
+    front-line or new-form workers by their work alone would make recipients that can never be given to."""
+    for field in ("front_line", "new_form"):
+        with pytest.raises(ValidationError) as error:
+            _campaign(world, rule={"categories": ["deep"], field: True})
+        assert field in error.value.message_dict and "困难职工档案" in error.value.message_dict[field][0]
+    client.force_login(world.chair_a)
+    response = client.post(reverse("care:campaign_create", args=[world.union_a.pk]),
+                           {"kind": "warmth", "year": str(_today().year), "front_line": "on"})
+    assert response.status_code == 200 and "送清凉" in response.content.decode()
+    assert Campaign.objects.count() == 0
+    # 送清凉 has no such rule; and where a deployment's caps do not ask a file for 送温暖, it may select them
+    _campaign(world, kind="coolness", rule={"front_line": True})
+    caps_without_file = [{**cap, "needs_hardship_file": False} for cap in settings.GONGHUI_CARE["CAPS"]]
+    with override_settings(GONGHUI_CARE={**settings.GONGHUI_CARE, "CAPS": caps_without_file}):
+        _campaign(world, rule={"front_line": True})
+    assert Campaign.objects.count() == 2
+
+
 def test_it_refuses_a_gift_above_the_cap_or_without_a_hardship_file(world):
     _budget(world.union_a)
     poor = make_member(world.union_a, "困难丙")
     _file(poor, "deep")
-    front = make_member(world.union_a, "一线丁", is_front_line=True)
-    campaign = _campaign(world, rule={"categories": ["deep"], "front_line": True})
+    closed = make_member(world.union_a, "脱困丁")
+    closed_file = _file(closed, "relative")
+    campaign = _campaign(world, rule={"categories": ["deep", "relative"]})
     campaigns.campaign_select(actor=world.chair_a, campaign=campaign)
     with pytest.raises(ValidationError) as error:
         campaigns.recipient_give(actor=world.chair_a, recipient=campaign.recipients.get(member=poor), on=_today(),
                                  amount="2500")
     assert "困难帮扶" in " ".join(error.value.messages)
+    # a file closed between the selection and the gift
+    HardshipFile.objects.filter(pk=closed_file.pk).update(status="relieved")
     with pytest.raises(ValidationError) as error:
-        campaigns.recipient_give(actor=world.chair_a, recipient=campaign.recipients.get(member=front), on=_today(),
+        campaigns.recipient_give(actor=world.chair_a, recipient=campaign.recipients.get(member=closed), on=_today(),
                                  amount="300")
     assert "hardship_file" in error.value.message_dict
     assert Assistance.objects.count() == 0
@@ -228,7 +253,7 @@ def test_it_records_a_list_of_donations_all_or_none(world, client):
 
 def test_it_denies_the_outsider_every_campaign_page(client, world):
     drive = _campaign(world, kind="donation")
-    warmth = _campaign(world, rule={"front_line": True})
+    warmth = _campaign(world, kind="coolness", rule={"front_line": True})
     make_member(world.union_a, "一线", is_front_line=True)
     campaigns.campaign_select(actor=world.chair_a, campaign=warmth)
     recipient = warmth.recipients.get()

@@ -98,6 +98,18 @@ def campaign_create(*, actor, node, kind: str, year: int, title: str = "", start
         errors["ends_on"] = [_("Enter the last day.")]
     if starts_on and ends_on and ends_on < starts_on:
         errors["ends_on"] = [_("The last day is before the first day.")]
+    given_as = ASSISTANCE_KIND.get(kind)
+    if given_as and caps.needs_hardship_file(given_as):
+        # the caps allow this kind only to members with an approved hardship file: selecting others would make
+        # recipients that can never be given to
+        cleaned = clean_rule(kind, rule)
+        for field in ("front_line", "new_form"):
+            if cleaned.get(field):
+                errors[field] = [_(
+                    "Under the spending rules %(kind)s is given only to members with an approved hardship file "
+                    "(困难职工档案), so it cannot select workers by their work alone; select hardship categories, "
+                    "or reach these workers with 送清凉 or a festival visit (source: %(source)s)."
+                ) % {"kind": AssistanceKind(given_as).label, "source": caps.source()}]
     if errors:
         raise ValidationError(errors)
     label = Campaign.Kind(kind).label
