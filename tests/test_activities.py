@@ -304,6 +304,7 @@ def test_a_member_the_activity_is_not_for_is_told_why_only_with_the_venues_code(
                      client.post(url, {"t": checkin.make_token(activity)})):
         assert response.status_code == 200 and not response.context["ok"] and not response.context["confirm"]
         assert "李梅" in response.context["error"] and "退休" in response.context["error"]
+        assert f'href="{reverse("activities:activity_detail", args=[activity.pk])}"' not in response.content.decode()
     assert not Participation.objects.exists()
 
 

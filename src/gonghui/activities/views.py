@@ -333,7 +333,7 @@ def activity_checkin(request: HttpRequest, pk: int) -> HttpResponse:
     activity, visible = selectors.get_activity_for_checkin(request.user, pk, token)
     member = selectors.member_of(request.user)
     context = {"activity": activity, "member": member, "token": token, "ok": False, "new": False, "error": "",
-               "confirm": False}
+               "confirm": False, "visible": visible}
     if member is None:
         context["error"] = _("This account is not linked to a member record: sign in with your own member "
                              "account to check in.")

@@ -260,8 +260,8 @@ def discard_stale_uploads(now=None) -> int:
     GONGHUI_IMPORT_UPLOAD_HOURS: a roster holds every 身份证号 in clear, so it is not kept in case. The job and
     its report stay; importing it later asks for the file again. Run by the background worker's sweep."""
     cutoff = (now or timezone.now()) - datetime.timedelta(hours=settings.GONGHUI_RULES["IMPORT_UPLOAD_HOURS"])
-    stale = ImportJob.objects.exclude(file="").exclude(status__in=[ImportStatus.RUNNING, ImportStatus.CHECKING]) \
-        .filter(updated_at__lt=cutoff)
+    waiting = [ImportStatus.UPLOADED, ImportStatus.CHECKING, ImportStatus.RUNNING]  # the worker will read it
+    stale = ImportJob.objects.exclude(file="").exclude(status__in=waiting).filter(updated_at__lt=cutoff)
     count = 0
     for job in stale.only("pk", "file"):
         _discard_file(job)
