@@ -123,13 +123,29 @@ def statement_ms(sql: str, params: tuple) -> float:
         return (time.perf_counter() - started) * 1000
 
 
-def scenarios(year: int):
-    """(name, callable) — each what a page asks of the database."""
-    from django.core.paginator import Paginator
+def district_sample():
+    """(root, admin, street, union): the district's root, its federation admin held in memory (the same scoped
+    queries as a real one, nothing written), its first street and that street's largest union."""
     from django.db.models import Count
 
     from gonghui.accounts.models import Role, User
     from gonghui.accounts.policy import Grant
+    from gonghui.members.models import Member
+    from gonghui.orgs.models import OrgNode
+
+    root = OrgNode.objects.filter(parent=None).order_by("pk").first()
+    admin = User(username="bench", is_active=True)
+    admin._gonghui_grants = [Grant(path=root.path, role=Role.FEDERATION_ADMIN, node_id=root.pk)]
+    street = OrgNode.objects.filter(parent=root).order_by("code").first()
+    biggest = (Member.objects.filter(path__under=street.path).order_by().values("union")
+               .annotate(n=Count("id")).order_by("-n").first())
+    return root, admin, street, OrgNode.objects.get(pk=biggest["union"])
+
+
+def scenarios(year: int):
+    """(name, callable) — each what a page asks of the database."""
+    from django.core.paginator import Paginator
+
     from gonghui.activities import ledger as activity_ledger
     from gonghui.activities import stats as activity_stats
     from gonghui.care import stats as care_stats
@@ -138,20 +154,11 @@ def scenarios(year: int):
     from gonghui.members import selectors as member_selectors
     from gonghui.members.models import Member
     from gonghui.orgs import selectors as org_selectors
-    from gonghui.orgs.models import OrgNode
     from gonghui.plans import contrib
     from gonghui.plans.models import Plan
     from gonghui.plans.progress import found_records
 
-    root = OrgNode.objects.filter(parent=None).order_by("pk").first()
-    # the district's federation admin, held in memory: the same scoped queries as a real one, nothing written
-    admin = User(username="explain", is_active=True)
-    admin._gonghui_grants = [Grant(path=root.path, role=Role.FEDERATION_ADMIN, node_id=root.pk)]
-    street = OrgNode.objects.filter(parent=root).order_by("code").first()
-    # the street's largest union
-    biggest = (Member.objects.filter(path__under=street.path).order_by().values("union")
-               .annotate(n=Count("id")).order_by("-n").first())
-    union = OrgNode.objects.get(pk=biggest["union"])
+    root, admin, street, union = district_sample()
     sample = Member.objects.filter(path__under=street.path).exclude(mobile_hash="").order_by("pk").first()
     start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
 

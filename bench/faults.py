@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import random
 import signal
 import statistics
@@ -23,7 +22,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -34,25 +32,11 @@ from tests.test_faults import (  # noqa: E402
     _killed_at_signal,
     _run,
     _state,
+    fault_env,
     serving,
 )
 
 INTERRUPTED = "导入中断，没有写入任何数据：会员库保持导入前的状态。请重新导入。"
-
-
-def environment(workdir: Path, server) -> dict:
-    env = {**os.environ, "GONGHUI_VAR_DIR": str(workdir), "FAULT_SIGNAL": str(workdir / "signal"),
-           "LOG_LEVEL": "CRITICAL", "DEBUG": "0"}
-    env.pop("DATABASE_URL", None)
-    if server is not None:
-        name = f"faults_{uuid.uuid4().hex[:8]}"
-        server.createdb(name)
-        env["DATABASE_URL"] = server.url(name)
-    else:
-        (workdir / "db").mkdir()
-        env["DATABASE_URL"] = f"sqlite:///{workdir / 'db' / 'gonghui.sqlite3'}"
-    _run(env, "setup")
-    return env
 
 
 def worker_run(env) -> float:
@@ -172,7 +156,7 @@ def bench_engine(engine: str, args, rng: random.Random) -> None:
     workdir = Path(tempfile.mkdtemp(prefix=f"gonghui-faults-{engine}-"))
     try:
         started = time.perf_counter()
-        env = environment(workdir, server)
+        env = fault_env(workdir, server)
         imports = import_kills(env, kills=args.kills, rows=args.rows, rng=rng)
         services = service_kills(env, kills=max(1, args.kills // 3))
         back = outages(env, count=args.outages, server=server, workdir=workdir)

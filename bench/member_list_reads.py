@@ -21,7 +21,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from benchsetup import timed
-from explain import setup
+from explain import district_sample, setup
 
 
 def old_inactive_q(today=None):
@@ -64,21 +64,11 @@ def main() -> None:
     setup(Path(args.data), read_only=True)
 
     from django.db import connection
-    from django.db.models import Count
 
-    from gonghui.accounts.models import Role, User
-    from gonghui.accounts.policy import Grant
     from gonghui.members import selectors
     from gonghui.members.models import Member
-    from gonghui.orgs.models import OrgNode
 
-    root = OrgNode.objects.filter(parent=None).order_by("pk").first()
-    admin = User(username="bench", is_active=True)
-    admin._gonghui_grants = [Grant(path=root.path, role=Role.FEDERATION_ADMIN, node_id=root.pk)]
-    street = OrgNode.objects.filter(parent=root).order_by("code").first()
-    biggest = (Member.objects.filter(path__under=street.path).order_by().values("union")
-               .annotate(n=Count("id")).order_by("-n").first())
-    union = OrgNode.objects.get(pk=biggest["union"])
+    root, admin, street, union = district_sample()
     print(f"{connection.vendor}, {args.data if connection.vendor == 'sqlite' else connection.settings_dict['NAME']}:"
           f" {Member.objects.count():,} members; best / median of {args.repeat} in ms")
 

@@ -85,17 +85,25 @@ def _killed_at_signal(env, *args) -> None:
     assert process.returncode == -signal.SIGKILL
 
 
-@pytest.fixture
-def env(tmp_path, pg_server) -> dict:
-    env = {**os.environ, "GONGHUI_VAR_DIR": str(tmp_path), "FAULT_SIGNAL": str(tmp_path / "signal"),
+def fault_env(workdir: Path, server) -> dict:
+    """The environment of the fault processes, with a throw-away database set up: a new one on `server` (a
+    PostgreSQL test server), else SQLite in workdir/db, a directory the outage tests move away and back."""
+    env = {**os.environ, "GONGHUI_VAR_DIR": str(workdir), "FAULT_SIGNAL": str(workdir / "signal"),
            "LOG_LEVEL": "CRITICAL", "DEBUG": "0"}
-    env.pop("DATABASE_URL", None)
-    if pg_server is not None:
+    if server is not None:
         name = f"faults_{uuid.uuid4().hex[:8]}"
-        pg_server.createdb(name)
-        env["DATABASE_URL"] = pg_server.url(name)
+        server.createdb(name)
+        env["DATABASE_URL"] = server.url(name)
+    else:
+        (workdir / "db").mkdir()
+        env["DATABASE_URL"] = f"sqlite:///{workdir / 'db' / 'gonghui.sqlite3'}"
     _run(env, "setup")
     return env
+
+
+@pytest.fixture
+def env(tmp_path, pg_server) -> dict:
+    return fault_env(tmp_path, pg_server)
 
 
 @pytest.mark.parametrize("where", ["write", "tally"])
@@ -233,11 +241,8 @@ def test_it_shows_the_503_page_while_postgresql_is_down_and_recovers_by_itself(p
 
 @pytest.mark.skipif(ON_POSTGRES, reason="SQLite run")
 def test_it_shows_the_503_page_while_the_sqlite_file_is_unreachable_and_recovers_by_itself(tmp_path):
+    env = fault_env(tmp_path, None)
     dbdir = tmp_path / "db"
-    dbdir.mkdir()
-    env = {**os.environ, "GONGHUI_VAR_DIR": str(tmp_path), "FAULT_SIGNAL": str(tmp_path / "signal"),
-           "LOG_LEVEL": "CRITICAL", "DEBUG": "0", "DATABASE_URL": f"sqlite:///{dbdir / 'gonghui.sqlite3'}"}
-    _run(env, "setup")
     with serving(env) as get:
         _assert_home(get())
         away = tmp_path / "db-away"
