@@ -108,6 +108,19 @@ def report(label: str, seconds: float, figures: dict, archive: Path) -> None:
           f"{figures['files']} files, {figures['rows']:,} rows); archive {archive.stat().st_size / 1e6:,.0f} MB")
 
 
+def backup_while_writing(connect, placeholder: str, out: Path, env: dict, engine: str) -> tuple[dict, Path, Writer]:
+    """`gonghui backup` timed and reported while a Writer inserts rows on its own connection."""
+    writer = Writer(connect, placeholder)
+    writer.start()
+    seconds, _output = run([*GONGHUI, "backup", "--out", str(out)], env)
+    writer.stop.set()
+    writer.join()
+    archive = next(out.glob(f"gonghui-{engine}-*.tar.gz"))
+    figures = archive_figures(archive)
+    report("backup", seconds, figures, archive)
+    return figures, archive, writer
+
+
 def sqlite_bench(args) -> None:
     import sqlite3
 
@@ -136,14 +149,8 @@ def sqlite_bench(args) -> None:
     with sqlite3.connect(database) as connection:
         sessions_before = connection.execute("SELECT COUNT(*) FROM django_session").fetchone()[0]
     print(f"SQLite: {database.stat().st_size / 1e9:.2f} GB database, {args.media_files} media files")
-    writer = Writer(lambda: sqlite3.connect(database, timeout=20), "?")
-    writer.start()
-    seconds, output = run([*GONGHUI, "backup", "--out", str(out)], env)
-    writer.stop.set()
-    writer.join()
-    archive = next(out.glob("gonghui-sqlite-*.tar.gz"))
-    figures = archive_figures(archive)
-    report("backup", seconds, figures, archive)
+    figures, archive, writer = backup_while_writing(lambda: sqlite3.connect(database, timeout=20), "?", out, env,
+                                                    "sqlite")
     print(f"           while a writer inserted {writer.rows} rows (the archive holds the "
           f"{figures['sessions'] - sessions_before} committed when the copy began)"
           f"{f'; writer error: {writer.error}' if writer.error else ''}")
@@ -180,14 +187,7 @@ def postgres_bench(args) -> None:
         size = connection.execute("SELECT pg_database_size(current_database())").fetchone()[0]
     print(f"PostgreSQL: {size / 1e9:.2f} GB database, {args.media_files} media files")
 
-    writer = Writer(lambda: psycopg.connect(**params), "%s")
-    writer.start()
-    seconds, _output = run([*GONGHUI, "backup", "--out", str(out)], env)
-    writer.stop.set()
-    writer.join()
-    archive = next(out.glob("gonghui-postgresql-*.tar.gz"))
-    figures = archive_figures(archive)
-    report("backup", seconds, figures, archive)
+    figures, archive, writer = backup_while_writing(lambda: psycopg.connect(**params), "%s", out, env, "postgresql")
     print(f"           while a writer inserted {writer.rows} rows{f'; error: {writer.error}' if writer.error else ''}")
 
     scratch = f"{settings['NAME']}_restore"
