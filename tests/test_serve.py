@@ -48,6 +48,7 @@ def test_it_logs_one_json_line_per_request_without_the_query_string(client, worl
     assert (line["route"], line["status"], line["user"], line["request_id"]) == (
         "members:member_list", 200, world.chair_a.pk, "proxy-abc-123")
     assert line["queries"] > 0 and line["ms"] > 0 and line["db"] == "default"
+    assert line["bytes"] == len(response.content) > 1000
 
 
 def test_it_makes_up_a_request_id_when_the_proxy_sends_a_strange_one(client, caplog):

@@ -74,8 +74,13 @@ class RequestLogMiddleware:
             return
         match = getattr(request, "resolver_match", None)
         size = None
-        if response is not None and not response.streaming and hasattr(response, "content"):
-            size = len(response.content)
+        if response is not None:
+            # CommonMiddleware (and WhiteNoise, for files) have set it: no second join of the body per request
+            length = response.get("Content-Length")
+            if length and length.isdigit():
+                size = int(length)
+            elif not response.streaming and hasattr(response, "content"):
+                size = len(response.content)
         level = logging.ERROR if status >= 500 else logging.WARNING if status >= 400 and status != 404 else logging.INFO
         logger.log(level, "%s %s %s", request.method, request.path, status, extra={"request": {
             "request_id": request.request_id,
